@@ -1,0 +1,85 @@
+"""What the auth endpoints take and return."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shopcrm.auth.models import Role
+from shopcrm.core.types import Email
+
+
+class StrictIn(BaseModel):
+    """Base for request bodies: unknown fields are refused, so nothing can be mass-assigned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(StrictIn):
+    # Not validated as an address: a malformed one simply fails to log in, like a wrong password.
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    full_name: str
+    role: Role
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+
+
+class ApiTokenIn(StrictIn):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]+$")
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class ApiTokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class ApiTokenCreated(ApiTokenOut):
+    token: str = Field(description="The secret; shown only in this response")
+
+
+class ApiTokenList(BaseModel):
+    items: list[ApiTokenOut]
+    total: int
+
+
+class UserCreate(StrictIn):
+    email: Email
+    full_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00]+$")
+    role: Role
+    password: str = Field(min_length=10, max_length=1024, description="At least 10 characters")
+
+
+class UserUpdate(StrictIn):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[^\x00]+$")
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class UserAdminOut(UserOut):
+    is_active: bool
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+
+
+class UserList(BaseModel):
+    items: list[UserAdminOut]
+    total: int

@@ -1,0 +1,239 @@
+"""Users, logins, sessions and API tokens: the rules, with no HTTP in sight."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopcrm.auth.models import ApiToken, LoginThrottle, Role, User, UserSession
+from shopcrm.auth.security import new_api_token, new_session_token, password_hasher, token_digest
+from shopcrm.config import Settings
+from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
+from shopcrm.db import utcnow
+
+# A failure older than this no longer counts towards the next delay.
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+# One address may front many honest users (an office, a NAT), so it gets more room than one account.
+IP_ALLOWANCE_FACTOR = 4
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The one lookup of a user by their (globally unique, case-insensitive) email."""
+    return await session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+async def create_user(
+    session: AsyncSession, *, email: str, full_name: str, role: Role, password: str, settings: Settings
+) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if await get_user_by_email(session, email) is not None:
+        raise Conflict("A user with this email already exists", details=[{"loc": ["email"], "message": "taken"}])
+    hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
+    user = User(email=normalize_email(email), full_name=full_name, role=role, password_hash=hasher.hash(password))
+    session.add(user)
+    await session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+async def _throttles(session: AsyncSession, keys: list[str]) -> list[LoginThrottle]:
+    return list(await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))))
+
+
+def _retry_after(throttles: list[LoginThrottle], now: dt.datetime) -> int | None:
+    waits = [(t.blocked_until - now).total_seconds() for t in throttles if t.blocked_until and t.blocked_until > now]
+    return math.ceil(max(waits)) if waits else None
+
+
+async def _record_failure(session: AsyncSession, key: str, free_attempts: int, settings: Settings) -> None:
+    """Count one more failure for `key` (atomically, so parallel guesses all count) and set its wait."""
+    now = utcnow()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = (
+        insert(LoginThrottle)
+        .values(key=key, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "failures": case(
+                    (LoginThrottle.last_failed_at < now - THROTTLE_WINDOW, 1), else_=LoginThrottle.failures + 1
+                ),
+                "last_failed_at": now,
+            },
+        )
+        .returning(LoginThrottle.failures)
+    )
+    failures = (await session.execute(stmt)).scalar_one()
+    if failures >= free_attempts:
+        delay = min(2 ** (failures - free_attempts), settings.login_max_delay_s)
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(blocked_until=now + dt.timedelta(seconds=delay))
+        )
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str, client_ip: str, settings: Settings) -> User:
+    """Check a login. Repeated failures, per account and per client address, make the next try wait.
+
+    Raises TooManyRequests while a wait is due and NotAuthenticated for a wrong email or password;
+    the caller must commit after NotAuthenticated so the failure is remembered.
+    """
+    email = normalize_email(email)
+    keys = {"email": f"email:{email}", "ip": f"ip:{client_ip}"}
+    retry = _retry_after(await _throttles(session, list(keys.values())), utcnow())
+    if retry is not None:
+        raise TooManyRequests(
+            f"Too many failed logins; try again in {retry} seconds", headers={"Retry-After": str(retry)}
+        )
+    hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
+    user = await get_user_by_email(session, email)
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal which emails exist.
+        hasher.verify(password, _dummy_hash(settings))
+        valid = False
+    else:
+        valid, new_hash = hasher.verify_and_update(password, user.password_hash)
+        if valid and new_hash:
+            user.password_hash = new_hash
+    if not valid or user is None or not user.is_active:
+        await _record_failure(session, keys["email"], settings.login_free_attempts, settings)
+        await _record_failure(session, keys["ip"], settings.login_free_attempts * IP_ALLOWANCE_FACTOR, settings)
+        raise NotAuthenticated("Invalid email or password")
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys["email"]))
+    user.last_login_at = utcnow()
+    return user
+
+
+_DUMMY_HASHES: dict[tuple[int, int], str] = {}
+
+
+def _dummy_hash(settings: Settings) -> str:
+    key = (settings.argon2_time_cost, settings.argon2_memory_cost)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = password_hasher(*key).hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
+
+
+async def start_session(session: AsyncSession, user: User, settings: Settings) -> NewSession:
+    token, csrf = new_session_token(), secrets.token_urlsafe(32)
+    expires_at = utcnow() + dt.timedelta(hours=settings.session_ttl_hours)
+    session.add(UserSession(user_id=user.id, token_hash=token_digest(token), csrf_token=csrf, expires_at=expires_at))
+    # Expired sessions are swept here rather than by a job: logins are frequent enough.
+    await session.execute(delete(UserSession).where(UserSession.expires_at < utcnow()))
+    await session.flush()
+    return NewSession(token=token, csrf_token=csrf, expires_at=expires_at)
+
+
+async def session_for_token(session: AsyncSession, token: str) -> UserSession | None:
+    found = await session.scalar(
+        select(UserSession).where(UserSession.token_hash == token_digest(token), UserSession.expires_at > utcnow())
+    )
+    if found is None or not found.user.is_active:
+        return None
+    return found
+
+
+async def end_session(session: AsyncSession, user_session: UserSession) -> None:
+    await session.execute(delete(UserSession).where(UserSession.id == user_session.id))
+
+
+async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+    now = utcnow()
+    found = await session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_digest(token),
+            ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+        )
+    )
+    if found is None or not found.user.is_active:
+        return None
+    # Recording every use would turn each read into a write; once a minute is enough to audit.
+    if found.last_used_at is None or now - found.last_used_at > dt.timedelta(minutes=1):
+        await session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+    return found.user
+
+
+async def create_api_token(
+    session: AsyncSession, *, user: User, name: str, expires_in_days: int | None
+) -> tuple[ApiToken, str]:
+    token = new_api_token()
+    expires_at = utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    row = ApiToken(user_id=user.id, name=name, token_hash=token_digest(token), prefix=token[:12], expires_at=expires_at)
+    session.add(row)
+    await session.flush()
+    return row, token
+
+
+async def list_api_tokens(session: AsyncSession, *, user: User) -> list[ApiToken]:
+    rows = await session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(rows)
+
+
+async def revoke_api_token(session: AsyncSession, *, user: User, token_id: int) -> None:
+    result = await session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if getattr(result, "rowcount", 0) == 0:
+        raise NotFound("No such API token")
+
+
+async def count_users(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    return list(await session.scalars(select(User).order_by(User.email)))
+
+
+async def update_user(
+    session: AsyncSession,
+    *,
+    acting: User,
+    user_id: int,
+    full_name: str | None,
+    role: Role | None,
+    is_active: bool | None,
+) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    demotes_self = user.id == acting.id and ((role is not None and role != Role.admin) or is_active is False)
+    if demotes_self:
+        # Otherwise the last admin could lock everyone out of user management.
+        raise Forbidden("You cannot remove your own admin role or deactivate yourself")
+    if full_name is not None:
+        user.full_name = full_name
+    if role is not None:
+        user.role = role
+    if is_active is not None:
+        user.is_active = is_active
+        if not is_active:
+            await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    await session.flush()
+    return user

@@ -1,0 +1,193 @@
+"""The `shopcrm` command: serve, migrate, demo-data, create-user, create-token, openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from shopcrm.auth import service as auth_service
+from shopcrm.auth.models import Role
+from shopcrm.config import get_settings
+from shopcrm.core.errors import Conflict
+from shopcrm.db import Database
+
+cli = typer.Typer(help="ShopCRM: customer data and marketing automation for online stores.", no_args_is_help=True)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API and the built web app on one port."""
+    import uvicorn
+
+    uvicorn.run(
+        "shopcrm.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Upgrade the database schema (creates the SQLite file if needed)."""
+    from shopcrm.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database migrated to {revision}")
+
+
+@cli.command("demo-data")
+def demo_data(
+    size: Annotated[str, typer.Option(help="small (2k customers) or large (1M customers, PostgreSQL)")] = "small",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 42,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database has data")] = False,
+) -> None:
+    """Load deterministic, realistic demo data into an empty database."""
+    from shopcrm.demo import DemoDataError, has_data, load_demo_data
+
+    if size not in ("small", "large"):
+        raise typer.BadParameter("size must be small or large", param_hint="--size")
+    chosen: Literal["small", "large"] = "small" if size == "small" else "large"
+
+    async def run() -> None:
+        database = Database(get_settings(), null_pool=True)
+        try:
+            if if_empty and await has_data(database):
+                typer.echo("demo data: the database already has data; left as it is")
+                return
+            report = await load_demo_data(database, chosen, seed=seed, progress=typer.echo)
+            typer.echo(f"demo data loaded: {report}")
+        except DemoDataError as exc:
+            typer.echo(f"demo data: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+def _read_password(password: str | None) -> str:
+    if password:
+        return password
+    entered: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return entered
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login email")],
+    name: Annotated[str, typer.Option(help="Full name")] = "Admin",
+    role: Annotated[Role, typer.Option(help="admin, marketer or viewer")] = Role.admin,
+    password: Annotated[str | None, typer.Option(envvar="SHOPCRM_NEW_PASSWORD", help="Prompted when absent")] = None,
+) -> None:
+    """Create a user (the first admin, typically)."""
+    secret = _read_password(password)
+
+    async def run() -> None:
+        settings = get_settings()
+        database = Database(settings, null_pool=True)
+        try:
+            async with database.sessionmaker.begin() as session:
+                await auth_service.create_user(
+                    session, email=email, full_name=name, role=role, password=secret, settings=settings
+                )
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(run())
+    except (ValueError, Conflict) as exc:
+        typer.echo(f"create-user: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"user {email} created with role {role.value}")
+
+
+@cli.command("create-token")
+def create_token(
+    email: Annotated[str, typer.Option(help="The user the token acts as")],
+    name: Annotated[str, typer.Option(help="What the token is for")] = "script",
+    days: Annotated[int | None, typer.Option(help="Expiry in days (none: never)")] = None,
+) -> None:
+    """Create an API token for scripts (printed once)."""
+
+    async def run() -> str:
+        database = Database(get_settings(), null_pool=True)
+        try:
+            async with database.sessionmaker.begin() as session:
+                user = await auth_service.get_user_by_email(session, email)
+                if user is None:
+                    raise typer.BadParameter(f"no user {email}", param_hint="--email")
+                _, token = await auth_service.create_api_token(session, user=user, name=name, expires_in_days=days)
+                return token
+        finally:
+            await database.dispose()
+
+    typer.echo(asyncio.run(run()))
+
+
+@cli.command("demo-login")
+def demo_login(
+    file: Annotated[Path, typer.Option(help="Where the generated login is kept")] = Path("data/demo-login.txt"),
+) -> None:
+    """Make sure a local admin exists (random password, saved in a git-ignored file) and print the login."""
+
+    async def run() -> None:
+        settings = get_settings()
+        database = Database(settings, null_pool=True)
+        try:
+            async with database.sessionmaker.begin() as session:
+                if await auth_service.count_users(session) == 0:
+                    password = secrets.token_urlsafe(12)
+                    await auth_service.create_user(
+                        session,
+                        email="admin@shopcrm.local",
+                        full_name="Store Admin",
+                        role=Role.admin,
+                        password=password,
+                        settings=settings,
+                    )
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    file.write_text(f"email: admin@shopcrm.local\npassword: {password}\n")
+                    file.chmod(0o600)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+    if file.is_file():
+        typer.echo("Log in at http://127.0.0.1:8000 with")
+        typer.echo("  " + file.read_text().strip().replace("\n", "\n  "))
+    else:
+        typer.echo("Users already exist; log in with yours (or `shopcrm create-user`).")
+
+
+@cli.command()
+def openapi(output: Annotated[Path | None, typer.Argument(help="File to write; stdout when absent")] = None) -> None:
+    """Print the OpenAPI document the frontend client is generated from."""
+    from shopcrm.main import create_app
+
+    document = json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        output.write_text(document)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

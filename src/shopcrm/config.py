@@ -1,0 +1,80 @@
+"""Settings, read from the environment (prefix SHOPCRM_, plus DATABASE_URL and DATABASE_READ_URL)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'data' / 'shopcrm.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOPCRM_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default_factory=default_database_url,
+        validation_alias=AliasChoices("DATABASE_URL", "SHOPCRM_DATABASE_URL"),
+    )
+    # Heavy reads go here; defaults to the primary. A streaming replica can take them later.
+    database_read_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_READ_URL", "SHOPCRM_DATABASE_READ_URL"),
+    )
+    db_pool_size: int = 10
+    db_connect_timeout_s: float = 2.0
+    db_pool_timeout_s: float = 5.0
+    statement_timeout_ms: int = 15_000
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    max_body_bytes: int = 1_000_000
+    session_ttl_hours: int = 12
+    cookie_secure: bool = False
+    session_cookie: str = "shopcrm_session"
+    csrf_cookie: str = "shopcrm_csrf"
+
+    # Failed logins: after `login_free_attempts` failures the next attempt waits
+    # 2**(failures - free) seconds, capped, per email and per client address.
+    login_free_attempts: int = 5
+    login_max_delay_s: int = 900
+
+    # Argon2 costs; tests lower them because the default is deliberately slow.
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+
+    # Customer tiers by lifetime spend (lower bounds).
+    tier_silver_from: Decimal = Decimal("200")
+    tier_gold_from: Decimal = Decimal("1000")
+    tier_platinum_from: Decimal = Decimal("5000")
+
+    spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.environment == "production" and not self.cookie_secure:
+            raise ValueError("SHOPCRM_COOKIE_SECURE must be true in production (cookies over HTTPS only)")
+        return self
+
+    @property
+    def read_url(self) -> str:
+        return self.database_read_url or self.database_url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

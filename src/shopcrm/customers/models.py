@@ -1,0 +1,60 @@
+"""Customer table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
+
+if TYPE_CHECKING:
+    from shopcrm.orders.models import Order
+
+
+class CustomerStatus(enum.StrEnum):
+    active = "active"
+    inactive = "inactive"
+    archived = "archived"
+
+
+class Customer(TimestampMixin, Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), default=CustomerStatus.active, server_default="active")
+    # Derived from the customer's orders (cancelled and refunded ones excluded); only the
+    # order service writes them, in the same transaction as the order.
+    total_spend: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"), server_default="0")
+    total_orders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_order_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_order_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    orders: Mapped[list[Order]] = relationship(back_populates="customer", lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'inactive', 'archived')", name="status_valid"),
+        CheckConstraint("total_spend >= 0", name="total_spend_nonnegative"),
+        CheckConstraint("total_orders >= 0", name="total_orders_nonnegative"),
+        Index("uq_customers_email_lower", func.lower(email), unique=True),
+        Index("ix_customers_status", "status"),
+        Index("ix_customers_country", "country"),
+        Index("ix_customers_email_consent", "email_consent"),
+        Index("ix_customers_name_sort", "last_name", "first_name", "id"),
+        Index("ix_customers_total_spend_sort", "total_spend", "id"),
+        Index("ix_customers_total_orders_sort", "total_orders", "id"),
+        Index("ix_customers_created_at_sort", "created_at", "id"),
+        Index("ix_customers_last_order_at_sort", "last_order_at", "id"),
+    )

@@ -1,0 +1,112 @@
+"""create_app(): the API, its middleware and error handlers, and the built SPA on the same port."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
+from starlette.staticfiles import StaticFiles
+
+from shopcrm import __version__
+from shopcrm.auth.router import router as auth_router
+from shopcrm.auth.router import users_router
+from shopcrm.config import Settings, get_settings
+from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
+from shopcrm.core.logging import configure_logging
+from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
+from shopcrm.db import Database
+from shopcrm.health.router import router as health_router
+
+
+def operation_id(route: APIRoute) -> str:
+    """`{tag}-{name}`, so the generated client reads `authLogin`, `customersList`, ..."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    app = FastAPI(
+        title="ShopCRM",
+        version=__version__,
+        description="Customers, orders, stock, segments and email flows for an online store.",
+        responses=COMMON_RESPONSES,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
+    _serve_spa(app, settings.spa_dir)
+    _list_allowed_methods(app)
+    return app
+
+
+def _list_allowed_methods(app: FastAPI) -> None:
+    """A 405 names every method the path supports (Starlette names only the first route's)."""
+    table: list[tuple[re.Pattern[str], set[str]]] = []
+
+    @app.exception_handler(405)
+    async def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> Response:
+        if not table:
+            for ctx in iter_route_contexts(app.routes):
+                if ctx.path and ctx.methods:
+                    table.append((compile_path(ctx.path)[0], set(ctx.methods)))
+        allowed: set[str] = set()
+        for regex, methods in table:
+            if regex.match(request.url.path):
+                allowed |= methods
+        return JSONResponse(
+            error_payload("method_not_allowed", f"{request.method} is not allowed here"),
+            status_code=405,
+            headers={"Allow": ", ".join(sorted(allowed))},
+        )
+
+
+def _serve_spa(app: FastAPI, spa_dir: Path) -> None:
+    """The built frontend: files from dist/, and index.html for any other page path (client routing)."""
+    index = spa_dir / "index.html"
+    has_spa = index.is_file()
+    # Only top-level files known at start are served by name, so no request path reaches the disk.
+    root_files = {p.name: p for p in spa_dir.iterdir() if p.is_file()} if has_spa else {}
+    if (spa_dir / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=spa_dir / "assets"), name="assets")
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        path = request.url.path
+        if request.method in ("GET", "HEAD") and not path.startswith("/api") and has_spa:
+            known = root_files.get(path.lstrip("/"))
+            if known is not None:
+                return FileResponse(known)
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail != "Not Found" else "Not found"
+        return JSONResponse(error_payload("not_found", message), status_code=404)
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory shopcrm.main:app_from_env`."""
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,22 @@
+"""Every table, imported in one place so Alembic and the schema tests see the whole metadata."""
+
+from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
+from shopcrm.customers.models import Customer
+from shopcrm.db import Base
+from shopcrm.inventory.models import Product
+from shopcrm.orders.models import Order, OrderItem
+from shopcrm.segments.models import Segment, SegmentRule
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Customer",
+    "LoginThrottle",
+    "Order",
+    "OrderItem",
+    "Product",
+    "Segment",
+    "SegmentRule",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,91 @@
+"""Order and order-item tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
+
+if TYPE_CHECKING:
+    from shopcrm.customers.models import Customer
+    from shopcrm.inventory.models import Product
+
+
+class OrderStatus(enum.StrEnum):
+    pending = "pending"
+    paid = "paid"
+    processing = "processing"
+    shipped = "shipped"
+    delivered = "delivered"
+    cancelled = "cancelled"
+    refunded = "refunded"
+
+
+# Orders in these statuses do not count towards a customer's spend and order count.
+UNCOUNTED_STATUSES = frozenset({OrderStatus.cancelled, OrderStatus.refunded})
+
+_STATUS_LIST = ", ".join(f"'{s.value}'" for s in OrderStatus)
+
+
+class Order(TimestampMixin, Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="RESTRICT"))
+    # The seed's ORDER.order_id: the store's own order number, unique, also the idempotency key
+    # of ingestion (the same number twice never makes a second order).
+    order_number: Mapped[str] = mapped_column(String(64), unique=True)
+    placed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # the seed's ORDER.date
+    status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, server_default="pending")
+    total_amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    shipping_name: Mapped[str | None] = mapped_column(String(200))
+    shipping_address1: Mapped[str | None] = mapped_column(String(200))
+    shipping_address2: Mapped[str | None] = mapped_column(String(200))
+    shipping_city: Mapped[str | None] = mapped_column(String(100))
+    shipping_postal_code: Mapped[str | None] = mapped_column(String(20))
+    shipping_country: Mapped[str | None] = mapped_column(String(2))
+
+    customer: Mapped[Customer] = relationship(back_populates="orders", lazy="raise")
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="status_valid"),
+        CheckConstraint("total_amount >= 0", name="total_amount_nonnegative"),
+        Index("ix_orders_customer_placed", "customer_id", "placed_at"),
+        Index("ix_orders_placed_at_sort", "placed_at", "id"),
+        Index("ix_orders_status_placed", "status", "placed_at", "id"),
+        Index("ix_orders_total_amount_sort", "total_amount", "id"),
+    )
+
+
+class OrderItem(Base):
+    """A line of an order. Immutable once written, so no timestamps of its own: the order has them."""
+
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="RESTRICT"))
+    # Denormalised from the order so customer-scoped reads (favourite category, segments) and a
+    # future shard key need no join.
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="RESTRICT"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    price: Mapped[Decimal] = mapped_column(Money())  # unit price at the time of the order
+
+    order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
+    product: Mapped[Product] = relationship(lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_nonnegative"),
+        Index("ix_order_items_order_id", "order_id"),
+        Index("ix_order_items_product_id", "product_id"),
+        Index("ix_order_items_customer_id", "customer_id"),
+    )

@@ -1,0 +1,64 @@
+"""The shopcrm command, run as a user would, against a migrated SQLite file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(args: list[str], env_url: str, cwd: Path, **kw: object) -> subprocess.CompletedProcess[str]:
+    env = {"DATABASE_URL": env_url, "PATH": "/usr/bin:/bin", "SHOPCRM_LOG_JSON": "false"}
+    return subprocess.run(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "shopcrm.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **kw,  # type: ignore[call-overload]
+    )
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_migrate_create_user_and_token(url: str, tmp_path: Path):
+    assert run(["migrate"], url, tmp_path).returncode == 0
+    created = run(
+        ["create-user", "--email", "Boss@Example.com", "--name", "Boss", "--password", "a-long-password"], url, tmp_path
+    )
+    assert created.returncode == 0, created.stderr
+    assert "created with role admin" in created.stdout
+    again = run(["create-user", "--email", "boss@example.com", "--password", "a-long-password"], url, tmp_path)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    short = run(["create-user", "--email", "x@example.com", "--password", "short"], url, tmp_path)
+    assert short.returncode == 1
+    assert "at least 10" in short.stderr
+    token = run(["create-token", "--email", "boss@example.com", "--name", "nightly"], url, tmp_path)
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.strip().startswith("scrm_")
+
+
+def test_demo_login_creates_an_admin_once(url: str, tmp_path: Path):
+    assert run(["migrate"], url, tmp_path).returncode == 0
+    first = run(["demo-login"], url, tmp_path)
+    assert first.returncode == 0, first.stderr
+    saved = (tmp_path / "data" / "demo-login.txt").read_text()
+    assert "admin@shopcrm.local" in saved
+    assert saved.split("password: ")[1].strip() in first.stdout
+    assert oct((tmp_path / "data" / "demo-login.txt").stat().st_mode & 0o777) == "0o600"
+    second = run(["demo-login"], url, tmp_path)
+    assert second.stdout == first.stdout  # no second admin, same login shown
+
+
+def test_openapi_command_prints_the_document(url: str, tmp_path: Path):
+    out = run(["openapi"], url, tmp_path)
+    assert out.returncode == 0
+    assert '"auth-login"' in out.stdout

@@ -1,0 +1,110 @@
+"""Alembic builds exactly the models' schema on both engines, and takes it all down again."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, make_url, text
+
+from shopcrm.db import Base
+from shopcrm.migrate import downgrade, upgrade
+from tests.conftest import need_postgres
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
+        return
+    base = make_url(need_postgres())
+    name = f"shopcrm_mig_{uuid.uuid4().hex[:8]}"
+    admin = base.set(database="postgres")
+    asyncio.run(_pg_admin(admin.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_pg_admin(admin.render_as_string(hide_password=False), f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def _pg_admin(url: str, sql: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+async def _run(url: str, fn) -> object:  # type: ignore[no-untyped-def]
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(fn)
+    finally:
+        await engine.dispose()
+
+
+def _diff(conn: Connection) -> list[object]:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    with warnings.catch_warnings():
+        # Expression indexes (lower(email)) cannot be reflected for comparison; they are checked below.
+        warnings.filterwarnings("ignore", message=".*expression-based index.*")
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _index_names(conn: Connection) -> dict[str, set[str]]:
+    # Read from the catalogs: SQLAlchemy's reflection skips expression indexes on SQLite.
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'"))
+    else:
+        rows = conn.execute(text("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public'"))
+    found: dict[str, set[str]] = {}
+    for table, name in rows:
+        found.setdefault(table, set()).add(name)
+    return found
+
+
+def test_upgrade_matches_models_and_downgrade_empties(empty_database_url: str) -> None:
+    url = empty_database_url
+    upgrade(url)
+    assert asyncio.run(_run(url, _diff)) == []
+
+    indexes = asyncio.run(_run(url, _index_names))
+    assert isinstance(indexes, dict)
+    for table in Base.metadata.sorted_tables:
+        expected = {i.name for i in table.indexes}
+        assert expected <= indexes[table.name], f"{table.name} lacks {expected - indexes[table.name]}"
+    assert "uq_customers_email_lower" in indexes["customers"]
+
+    downgrade(url, "base")
+    remaining = asyncio.run(_run(url, lambda c: set(inspect(c).get_table_names())))
+    assert remaining <= {"alembic_version"}
+    # And back up again: a downgrade that leaves debris would make this fail.
+    upgrade(url)
+    assert asyncio.run(_run(url, _diff)) == []
+
+
+def test_case_insensitive_unique_customer_email(empty_database_url: str) -> None:
+    url = empty_database_url
+    upgrade(url)
+
+    def insert_twice(conn: Connection) -> str:
+        conn.execute(text("INSERT INTO customers (first_name, last_name, email) VALUES ('A', 'B', 'Ann@Example.com')"))
+        try:
+            conn.execute(
+                text("INSERT INTO customers (first_name, last_name, email) VALUES ('C', 'D', 'ann@example.COM')")
+            )
+        except Exception as exc:  # the driver's own IntegrityError type differs per engine
+            return type(exc).__name__
+        return "inserted"
+
+    assert asyncio.run(_run(url, insert_twice)) == "IntegrityError"
