@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.generation.modes import GenerationMode
 
 from shopcrm.auth import service as auth_service
 from shopcrm.auth.models import ApiToken, Role
@@ -54,4 +55,8 @@ def fuzz_app(settings, database: Database) -> None:
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzz_app: None, fuzz_token: str) -> None:
+    if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE and case.query:
+        # A cursor is opaque: only the server can make a valid one, and a made-up one is rightly a 422
+        # (tests/customers and tests/orders check that). Schema-valid requests go without it.
+        case.query.pop("cursor", None)
     case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_token}"})

@@ -69,7 +69,7 @@ def demo_data(
                 typer.echo("demo data: the database already has data; left as it is")
                 return
             report = await load_demo_data(database, chosen, seed=seed, progress=typer.echo)
-            typer.echo(f"demo data loaded: {report}")
+            typer.echo(report.summary())
         except DemoDataError as exc:
             typer.echo(f"demo data: {exc}", err=True)
             raise typer.Exit(1) from exc

@@ -21,8 +21,11 @@ from shopcrm.config import Settings, get_settings
 from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
+from shopcrm.customers.queries import QuintileCache
+from shopcrm.customers.router import router as customers_router
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
+from shopcrm.orders.router import router as orders_router
 
 
 def operation_id(route: APIRoute) -> str:
@@ -49,11 +52,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.rfm_quintiles = QuintileCache()
 
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(customers_router)
+    app.include_router(orders_router)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -4,7 +4,7 @@ from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import Customer
 from shopcrm.db import Base
 from shopcrm.inventory.models import Product
-from shopcrm.orders.models import Order, OrderItem
+from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from shopcrm.segments.models import Segment, SegmentRule
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "LoginThrottle",
     "Order",
     "OrderItem",
+    "OrderStatusEvent",
     "Product",
     "Segment",
     "SegmentRule",

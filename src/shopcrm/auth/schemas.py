@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shopcrm.auth.models import Role
-from shopcrm.core.types import Email
+from shopcrm.core.types import Days, Email
 
 
 class StrictIn(BaseModel):
@@ -38,7 +38,7 @@ class LoginOut(BaseModel):
 
 class ApiTokenIn(StrictIn):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]+$")
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: Days | None = None
 
 
 class ApiTokenOut(BaseModel):
@@ -71,7 +71,7 @@ class UserCreate(StrictIn):
 class UserUpdate(StrictIn):
     full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[^\x00]+$")
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class UserAdminOut(UserOut):

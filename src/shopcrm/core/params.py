@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import Path
 
-MAX_ID = 2**63 - 1
+# Ids are BIGINT in the database, but JSON clients (JavaScript) read numbers as doubles, exact only up
+# to 2^53 - 1; no id above that is ever handed out, so anything larger is a 422, not a database error.
+MAX_ID = 2**53 - 1
 
-# Ids are BIGINT: anything outside 1..2^63-1 cannot exist, so it is a 422 rather than a database error.
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

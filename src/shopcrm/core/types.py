@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
+
+from shopcrm.core.params import MAX_ID
 
 MAX_EMAIL_LENGTH = 254
 
@@ -29,3 +34,92 @@ Email = Annotated[
 
 # Free text without NUL characters (PostgreSQL refuses them in text columns).
 NO_NUL = r"^[^\x00]*$"
+
+# At least one visible character, no NUL (Rust-regex compatible: no look-arounds).
+NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NAME_PATTERN)]
+ShortText = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
+# E.164: a plus, a country code not starting with 0, at most 15 digits in all.
+Phone = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164, e.g. +4915123456789")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. DE")]
+
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+def _check_moment(value: dt.datetime) -> dt.datetime:
+    if value.utcoffset() != dt.timedelta(0):
+        raise ValueError("give the time in UTC (ending Z or +00:00)")
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be between 1970 and 2200")
+    return value.astimezone(dt.UTC)
+
+
+# A point in time with an explicit UTC offset, stored as UTC; the schema states the year range too.
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_check_moment),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^(19[7-9][0-9]|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-]00:00)$",
+            "description": "ISO 8601 in UTC (Z or +00:00), years 1970 to 2199",
+        }
+    ),
+]
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight UTC at the start of `day` (date filters are whole UTC days)."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """Midnight UTC after `day`, exclusive; saturates at the end of time instead of overflowing."""
+    if day >= dt.date.max:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return day_start(day + dt.timedelta(days=1))
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day_only(value: object) -> object:
+    # Pydantic would also read "0" or "1700000000" as a Unix time; a date filter means a calendar day.
+    if isinstance(value, str) and not _ISO_DAY.match(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+# A calendar day, written YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_iso_day_only)]
+
+
+def _json_number_only(value: object) -> object:
+    # JSON Schema's "integer" admits 3 and 3.0, never "3" or true; Pydantic's lax int would take all four.
+    if isinstance(value, (str, bool, bytes)):
+        raise ValueError("expected a number")
+    return value
+
+
+# Integers in JSON bodies (the bounds must come before the validator, or the schema loses them).
+JsonId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_number_only)]
+Quantity = Annotated[int, Field(ge=1, le=10_000), BeforeValidator(_json_number_only)]
+Days = Annotated[int, Field(ge=1, le=3650), BeforeValidator(_json_number_only)]
+
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+
+
+def _money_string(value: object) -> object:
+    if not isinstance(value, str) or not re.match(MONEY_PATTERN, value):
+        raise ValueError('expected an amount as a decimal string with at most 2 decimals, e.g. "12.50"')
+    return value
+
+
+# Money in a JSON body: a decimal string, as everywhere in this API (a float would lose cents).
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_money_string),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["12.50"]}),
+]

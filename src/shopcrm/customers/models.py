@@ -7,7 +7,7 @@ import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func
+from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
@@ -20,6 +20,14 @@ class CustomerStatus(enum.StrEnum):
     active = "active"
     inactive = "inactive"
     archived = "archived"
+
+
+SEARCH_INDEXES = {
+    "email": "lower(email) text_pattern_ops",
+    "first_name": "lower(first_name) text_pattern_ops",
+    "last_name": "lower(last_name) text_pattern_ops",
+    "phone": "phone text_pattern_ops",
+}
 
 
 class Customer(TimestampMixin, Base):
@@ -49,12 +57,20 @@ class Customer(TimestampMixin, Base):
         CheckConstraint("total_spend >= 0", name="total_spend_nonnegative"),
         CheckConstraint("total_orders >= 0", name="total_orders_nonnegative"),
         Index("uq_customers_email_lower", func.lower(email), unique=True),
-        Index("ix_customers_status", "status"),
-        Index("ix_customers_country", "country"),
+        Index("ix_customers_status_sort", "status", "id"),
+        Index("ix_customers_country_sort", "country", "id"),
         Index("ix_customers_email_consent", "email_consent"),
         Index("ix_customers_name_sort", "last_name", "first_name", "id"),
         Index("ix_customers_total_spend_sort", "total_spend", "id"),
         Index("ix_customers_total_orders_sort", "total_orders", "id"),
         Index("ix_customers_created_at_sort", "created_at", "id"),
         Index("ix_customers_last_order_at_sort", "last_order_at", "id"),
+        # Prefix search (PostgreSQL only: text_pattern_ops lets LIKE 'abc%' use a btree whatever the
+        # collation; SQLite scans, which is fine at the sizes SQLite is for).
+        *(
+            Index(f"ix_customers_{name}_prefix", text(expr), info={"postgresql_only": True}).ddl_if(
+                dialect="postgresql"
+            )
+            for name, expr in SEARCH_INDEXES.items()
+        ),
     )

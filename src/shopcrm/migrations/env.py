@@ -24,6 +24,14 @@ def _url() -> str:
     return url
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """PostgreSQL-only indexes (info["postgresql_only"]) are not expected on other engines."""
+    info = getattr(obj, "info", {}) or {}
+    if type_ == "index" and info.get("postgresql_only"):
+        return bool(context.get_context().dialect.name == "postgresql")
+    return True
+
+
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
     is_sqlite = (url or str(connection.engine.url if connection is not None else "")).startswith("sqlite")
     context.configure(
@@ -33,6 +41,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         render_as_batch=is_sqlite,
         compare_type=True,
         compare_server_default=False,
+        include_object=include_object,
     )
 
 

@@ -7,10 +7,10 @@ import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
+from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from shopcrm.customers.models import Customer
@@ -62,6 +62,9 @@ class Order(TimestampMixin, Base):
         Index("ix_orders_placed_at_sort", "placed_at", "id"),
         Index("ix_orders_status_placed", "status", "placed_at", "id"),
         Index("ix_orders_total_amount_sort", "total_amount", "id"),
+        Index(
+            "ix_orders_order_number_prefix", text("order_number text_pattern_ops"), info={"postgresql_only": True}
+        ).ddl_if(dialect="postgresql"),
     )
 
 
@@ -88,4 +91,25 @@ class OrderItem(Base):
         Index("ix_order_items_order_id", "order_id"),
         Index("ix_order_items_product_id", "product_id"),
         Index("ix_order_items_customer_id", "customer_id"),
+    )
+
+
+class OrderStatusEvent(Base):
+    """One status change of an order (the first row records the status it was created with)."""
+
+    __tablename__ = "order_status_events"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="RESTRICT"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # NULL when the change came from the storefront's ingestion or a system process.
+    changed_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index("ix_order_status_events_order_id", "order_id", "changed_at"),
+        Index("ix_order_status_events_customer_id", "customer_id"),
+        Index("ix_order_status_events_changed_by_user_id", "changed_by_user_id"),
     )

@@ -1,0 +1,262 @@
+"""The benchmark run: database, migrations, the large data set, every scenario, a results table.
+
+    python -m bench [--size large|small] [--only NAME ...] [--n N]
+
+BENCH_DATABASE_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/shopcrm_bench) is created
+when missing, migrated to head with `shopcrm migrate`, and loaded with the demo data set unless it is
+already there. Results go to stdout and bench/results/latest.md; a load writes
+bench/results/demo_load.md, which latest.md repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from bench.scenarios import BenchContext, Scenario, discover
+from shopcrm.config import Settings
+from shopcrm.db import Base, Database
+from shopcrm.demo import SIZES, LoadReport, load_demo_data
+
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/shopcrm_bench"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+TABLES = ("products", "customers", "orders", "order_items")
+
+
+@dataclass
+class Result:
+    name: str
+    n: int
+    p50_ms: float
+    p95_ms: float
+    baseline_p50_ms: float
+    baseline_p95_ms: float
+    error: str | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.p95_ms / self.baseline_p95_ms if self.baseline_p95_ms > 0 else float("nan")
+
+
+def database_url() -> URL:
+    raw = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    url = make_url(raw)
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit("BENCH_DATABASE_URL must point at PostgreSQL (the large data set needs it)")
+    return url.set(drivername="postgresql+asyncpg")
+
+
+async def ensure_database(url: URL) -> bool:
+    """Create the benchmark database when missing; True when it was created."""
+    admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with admin.connect() as conn:
+            found = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
+            if found:
+                return False
+            name = (url.database or "").replace('"', '""')
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            return True
+    finally:
+        await admin.dispose()
+
+
+def migrate(url: URL) -> None:
+    env = dict(os.environ, DATABASE_URL=url.render_as_string(hide_password=False))
+    done = subprocess.run(
+        [sys.executable, "-m", "shopcrm.cli", "migrate"], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit("migrating the benchmark database failed")
+
+
+async def table_counts(database: Database) -> dict[str, int]:
+    async with database.engine.connect() as conn:
+        return {
+            t: int((await conn.execute(select(func.count()).select_from(Base.metadata.tables[t]))).scalar_one())
+            for t in TABLES
+        }
+
+
+async def ensure_data(settings: Settings, size: str, seed: int) -> tuple[dict[str, int], LoadReport | None]:
+    """Reuse the data set when its row counts match the size; load it into an empty database."""
+    spec = SIZES[size]
+    database = Database(settings, null_pool=True)
+    try:
+        counts = await table_counts(database)
+        expected = {"products": spec.products, "customers": spec.customers, "orders": spec.orders}
+        if all(counts[t] == n for t, n in expected.items()) and counts["order_items"] > 0:
+            print(f"reusing the {size} data set already loaded ({counts['customers']:,} customers)")
+            return counts, None
+        if counts["customers"] or counts["products"]:
+            raise SystemExit(
+                f"the benchmark database holds other data ({counts}); drop it or point BENCH_DATABASE_URL elsewhere"
+            )
+        print(f"loading the {size} demo data set (seed {seed})")
+        size_name: Literal["small", "large"] = "small" if size == "small" else "large"
+        report = await load_demo_data(database, size_name, seed=seed, progress=lambda line: print(f"  {line}"))
+        return await table_counts(database), report
+    finally:
+        await database.dispose()
+
+
+def _percentile(values: list[float], q: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+async def run_scenario(sc: Scenario, ctx: BenchContext, n: int | None) -> Result:
+    runs = n or sc.n
+    try:
+        pair = await sc.factory(ctx)
+        for _ in range(sc.warmup):
+            got, expected = await pair.system(), await pair.baseline()
+            if got is not None and expected is not None and got != expected:
+                raise AssertionError(f"system and baseline disagree: {got!r} != {expected!r}")
+        system_s: list[float] = []
+        baseline_s: list[float] = []
+        for i in range(runs):
+            # Alternate which side goes first so neither always runs on a warmer cache.
+            sides = [(pair.system, system_s), (pair.baseline, baseline_s)]
+            for call, sink in sides if i % 2 == 0 else reversed(sides):
+                t0 = time.perf_counter()
+                await call()
+                sink.append((time.perf_counter() - t0) * 1000)
+        return Result(
+            sc.name,
+            runs,
+            statistics.median(system_s),
+            _percentile(system_s, 95),
+            statistics.median(baseline_s),
+            _percentile(baseline_s, 95),
+        )
+    except Exception as exc:  # report it in the table; the run exits non-zero at the end
+        return Result(sc.name, runs, 0, 0, 0, 0, error=f"{type(exc).__name__}: {exc}")
+
+
+def results_table(results: list[Result]) -> list[str]:
+    lines = [
+        "| scenario | n | p50 ms | p95 ms | baseline p95 ms | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.error:
+            lines.append(f"| {r.name} | {r.n} | error | | | {r.error} |")
+        else:
+            lines.append(
+                f"| {r.name} | {r.n} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.baseline_p95_ms:.2f} | {r.ratio:.2f} |"
+            )
+    return lines
+
+
+def load_markdown(report: LoadReport, peak_rss_mib: float) -> str:
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"Loaded {when}: `{report.size}` data set, seed {report.seed}, {report.backend}, {os.cpu_count()} CPUs.",
+        "",
+        f"- total: **{report.elapsed_seconds:.1f} s**, {report.total_rows:,} rows, "
+        f"**{report.rows_per_second:,.0f} rows/s**; peak RSS of the process {peak_rss_mib:,.0f} MiB",
+        "",
+        "| table | rows | seconds (COPY + its indexes) |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {t} | {n:,} | {report.table_seconds.get(t, 0):.1f} |" for t, n in report.rows.items()]
+    lines += ["", "| phase | seconds |", "|---|---:|"]
+    lines += [f"| {phase} | {seconds:.1f} |" for phase, seconds in report.phase_seconds.items()]
+    return "\n".join(lines) + "\n"
+
+
+async def run(url: URL, args: argparse.Namespace) -> int:
+    settings = Settings(DATABASE_URL=url.render_as_string(hide_password=False))
+    counts, report = await ensure_data(settings, args.size, args.seed)
+    load_file = RESULTS_DIR / "demo_load.md"
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    if report is not None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        load_file.write_text(load_markdown(report, peak))
+
+    scenarios = discover()
+    if args.only:
+        unknown = set(args.only) - scenarios.keys()
+        if unknown:
+            raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}; known: {', '.join(scenarios)}")
+        scenarios = {k: v for k, v in scenarios.items() if k in args.only}
+
+    database = Database(settings)
+    # The baselines' connection: plain asyncpg (the driver connection under a NullPool engine), no
+    # SQLAlchemy in the timed path.
+    raw_engine = create_async_engine(url, poolclass=NullPool)
+    raw_conn = await raw_engine.connect()
+    raw: Any = (await raw_conn.get_raw_connection()).driver_connection
+    results: list[Result] = []
+    try:
+        server_version = await raw.fetchval("SHOW server_version")
+        for name, sc in scenarios.items():
+            ctx = BenchContext(settings, database, raw, counts, random.Random(f"{args.seed}:{name}"))
+            print(f"running {name} ...", flush=True)
+            results.append(await run_scenario(sc, ctx, args.n))
+    finally:
+        await raw_conn.close()
+        await raw_engine.dispose()
+        await database.dispose()
+
+    table = results_table(results)
+    print("\n".join(table))
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    md = [
+        "# Benchmark results",
+        "",
+        f"Run {when} on PostgreSQL {server_version}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"database `{url.database}` with " + ", ".join(f"{n:,} {t}" for t, n in counts.items()) + ".",
+        "",
+        "Times are per call (`time.perf_counter`), warm-up runs excluded; each scenario's system side and its "
+        "baseline run alternately in the same process. ratio = p95 / baseline p95 (above 1: slower than the "
+        "baseline).",
+        "",
+        *table,
+        "",
+        "## demo_load",
+        "",
+    ]
+    if report is not None:
+        md.append("Loaded in this run.\n")
+    if load_file.exists():
+        md.append(load_file.read_text())
+    else:
+        md.append("No load recorded here (the data set was loaded before bench/results/demo_load.md existed).\n")
+    (RESULTS_DIR / "latest.md").write_text("\n".join(md))
+    print(f"written {RESULTS_DIR / 'latest.md'}")
+    return 1 if any(r.error for r in results) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="large", help="data set (default: large)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", action="append", metavar="SCENARIO", help="run only these scenarios")
+    parser.add_argument("--n", type=int, help="timed runs per scenario (default: the scenario's own)")
+    args = parser.parse_args(argv)
+    url = database_url()
+    if asyncio.run(ensure_database(url)):
+        print(f"created database {url.database}")
+    migrate(url)
+    sys.exit(asyncio.run(run(url, args)))

@@ -1,0 +1,65 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { APP_PAGES, availablePages } from '@/navigation';
+import type { AppPage } from '@/navigation';
+import { renderWithProviders } from '@/test/render';
+
+import { MainNav } from './MainNav';
+
+const Stub = () => null;
+
+describe('navigation registry', () => {
+  it('lists the six seed pages', () => {
+    expect(APP_PAGES.map((p) => p.label)).toEqual([
+      'Dashboard',
+      'Customers',
+      'Segments',
+      'Email Flows',
+      'Orders',
+      'Inventory',
+    ]);
+  });
+
+  it('keeps only pages that have a component, in order', () => {
+    const pages: AppPage[] = [
+      { path: '/a', label: 'A', description: '' },
+      { path: '/b', label: 'B', description: '', page: () => Promise.resolve({ default: Stub }) },
+      { path: '/c', label: 'C', description: '', page: () => Promise.resolve({ default: Stub }) },
+    ];
+    expect(availablePages(pages).map((p) => p.label)).toEqual(['B', 'C']);
+  });
+});
+
+describe('MainNav', () => {
+  it('shows only Home while none of the seed pages exist', () => {
+    renderWithProviders(<MainNav />);
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    const links = within(nav).getAllByRole('link');
+    const expected = ['Home', ...availablePages().map((p) => p.label)];
+    expect(links.map((l) => l.textContent)).toEqual(expected);
+    for (const page of APP_PAGES.filter((p) => p.page === undefined)) {
+      expect(within(nav).queryByText(page.label)).not.toBeInTheDocument();
+    }
+  });
+
+  it('shows a page as soon as its component exists, and marks the current one', () => {
+    const pages: AppPage[] = [
+      {
+        path: '/customers',
+        label: 'Customers',
+        description: '',
+        page: () => Promise.resolve({ default: Stub }),
+      },
+      { path: '/orders', label: 'Orders', description: '' },
+    ];
+    renderWithProviders(<MainNav pages={pages} />, { route: '/customers/12' });
+
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    const customers = within(nav).getByRole('link', { name: 'Customers' });
+    expect(customers).toHaveAttribute('href', '/customers');
+    expect(customers).toHaveAttribute('aria-current', 'page');
+    expect(within(nav).getByRole('link', { name: 'Home' })).not.toHaveAttribute('aria-current');
+    expect(within(nav).queryByText('Orders')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,40 @@
+import { NavLink, Stack } from '@mantine/core';
+import { Link, useLocation } from 'react-router';
+
+import { APP_PAGES, HOME_PAGE, availablePages } from '@/navigation';
+import type { AppPage } from '@/navigation';
+
+function isActive(pathname: string, path: string): boolean {
+  if (path === '/') return pathname === '/';
+  return pathname === path || pathname.startsWith(`${path}/`);
+}
+
+/** Home, then every page of the registry that exists. */
+export function MainNav({
+  pages = APP_PAGES,
+  onNavigate,
+}: {
+  pages?: readonly AppPage[];
+  onNavigate?: () => void;
+}) {
+  const { pathname } = useLocation();
+  const links = [HOME_PAGE, ...availablePages(pages)];
+  return (
+    <Stack gap={4} component="nav" aria-label="Main navigation">
+      {links.map(({ path, label, icon: Icon }) => (
+        <NavLink
+          key={path}
+          component={Link}
+          to={path}
+          label={label}
+          leftSection={Icon ? <Icon /> : null}
+          active={isActive(pathname, path)}
+          aria-current={isActive(pathname, path) ? 'page' : undefined}
+          onClick={onNavigate}
+          variant="light"
+          style={{ borderRadius: 'var(--mantine-radius-md)' }}
+        />
+      ))}
+    </Stack>
+  );
+}

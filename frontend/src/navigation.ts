@@ -1,0 +1,87 @@
+/**
+ * The one list of app pages. The navbar and the router are both built from it, and show a page
+ * only once it exists.
+ *
+ * To add a page (e.g. Customers):
+ *   1. create `src/pages/Customers.tsx` with a default-exported component;
+ *   2. below, give its entry `page: () => import('./pages/Customers')`.
+ * That is all: the route, the navbar link and the Home overview card follow.
+ * Pages load lazily, so each one becomes its own chunk.
+ */
+import type { ComponentType } from 'react';
+
+import {
+  IconBox,
+  IconCart,
+  IconDashboard,
+  IconHome,
+  IconMail,
+  IconSegments,
+  IconUsers,
+} from './components/icons';
+import type { IconComponent } from './components/icons';
+
+export type PageModule = { default: ComponentType };
+
+export type AppPage = {
+  /** Absolute path, e.g. `/customers`. */
+  path: string;
+  label: string;
+  /** One line for the Home overview. */
+  description: string;
+  icon?: IconComponent;
+  /** Loads the page component. Leave it out while the page does not exist yet. */
+  page?: () => Promise<PageModule>;
+};
+
+export type AvailablePage = AppPage & { page: () => Promise<PageModule> };
+
+export const HOME_PAGE = { path: '/', label: 'Home', icon: IconHome } as const;
+
+export const APP_PAGES: readonly AppPage[] = [
+  {
+    path: '/dashboard',
+    label: 'Dashboard',
+    description: 'Revenue, orders and customer figures at a glance.',
+    icon: IconDashboard,
+  },
+  {
+    path: '/customers',
+    label: 'Customers',
+    description: 'Every customer with their orders, spend and activity.',
+    icon: IconUsers,
+  },
+  {
+    path: '/segments',
+    label: 'Segments',
+    description: 'Live groups of customers built from rules or plain language.',
+    icon: IconSegments,
+  },
+  {
+    path: '/flows',
+    label: 'Email Flows',
+    description: 'Email sequences that run by themselves for a segment.',
+    icon: IconMail,
+  },
+  {
+    path: '/orders',
+    label: 'Orders',
+    description: 'Orders and their items, searchable and sortable.',
+    icon: IconCart,
+  },
+  {
+    path: '/inventory',
+    label: 'Inventory',
+    description: 'Products and stock levels, with low-stock alerts.',
+    icon: IconBox,
+  },
+];
+
+export function isAvailable(page: AppPage): page is AvailablePage {
+  return page.page !== undefined;
+}
+
+/** The pages that exist, in registry order. */
+export function availablePages(pages: readonly AppPage[] = APP_PAGES): AvailablePage[] {
+  return pages.filter(isAvailable);
+}

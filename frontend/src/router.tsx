@@ -1,0 +1,51 @@
+import { createBrowserRouter } from 'react-router';
+import type { RouteObject } from 'react-router';
+
+import { AppLayout } from './components/AppLayout';
+import { PageLoader } from './components/PageLoader';
+import { RequireAuth } from './components/RequireAuth';
+import { RouteError } from './components/RouteError';
+import { availablePages } from './navigation';
+import HomePage from './pages/Home';
+import LoginPage from './pages/Login';
+import NotFoundPage from './pages/NotFound';
+
+export function buildRoutes(): RouteObject[] {
+  const pageRoutes: RouteObject[] = availablePages().map(({ path, page }) => ({
+    path,
+    lazy: async () => ({ Component: (await page()).default }),
+  }));
+
+  return [
+    {
+      errorElement: <RouteError />,
+      // Shown while a lazily loaded page's code arrives on the first load.
+      hydrateFallbackElement: <PageLoader />,
+      children: [
+        { path: '/login', element: <LoginPage /> },
+        {
+          element: <RequireAuth />,
+          children: [
+            {
+              element: <AppLayout />,
+              children: [
+                {
+                  errorElement: <RouteError />,
+                  children: [
+                    { index: true, element: <HomePage /> },
+                    ...pageRoutes,
+                    { path: '*', element: <NotFoundPage /> },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+export function createAppRouter() {
+  return createBrowserRouter(buildRoutes());
+}

@@ -1,0 +1,119 @@
+"""Checks of a loaded data set, in SQL on either engine: consistency rules and a digest of the rows.
+
+Used by the tests and by the benchmark harness to verify a load. Money is compared in cents
+(`round(x * 100)`), which stays exact on SQLite too, where NUMERIC values are stored as REAL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shopcrm.db import Base
+from shopcrm.demo.encoding import python_values
+from shopcrm.demo.generate import LOAD_ORDER, TABLE_COLUMNS, DemoDataset, DemoSize, generate
+
+# Each query counts the rows breaking one rule; all must be 0. "Counted" orders are those whose
+# status is not in shopcrm.orders.models.UNCOUNTED_STATUSES (cancelled, refunded).
+CONSISTENCY_CHECKS: dict[str, str] = {
+    # total_orders / total_spend / first_order_at / last_order_at == aggregates of counted orders
+    "customer_aggregates": """
+        SELECT count(*) FROM customers c
+        LEFT JOIN (
+            SELECT customer_id, count(*) AS n, sum(total_amount) AS s, min(placed_at) AS f, max(placed_at) AS l
+            FROM orders WHERE status NOT IN ('cancelled', 'refunded') GROUP BY customer_id
+        ) o ON o.customer_id = c.id
+        WHERE c.total_orders <> coalesce(o.n, 0)
+           OR round(c.total_spend * 100) <> round(coalesce(o.s, 0) * 100)
+           OR (c.first_order_at IS NULL) <> (o.f IS NULL) OR c.first_order_at <> o.f
+           OR (c.last_order_at IS NULL) <> (o.l IS NULL) OR c.last_order_at <> o.l
+    """,
+    # an order's total == sum of quantity x price over its items
+    "order_totals": """
+        SELECT count(*) FROM orders o
+        LEFT JOIN (SELECT order_id, sum(quantity * price) AS s FROM order_items GROUP BY order_id) i
+            ON i.order_id = o.id
+        WHERE round(o.total_amount * 100) <> round(coalesce(i.s, 0) * 100)
+    """,
+    "orders_without_items": """
+        SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)
+    """,
+    # order_items.customer_id is its order's customer
+    "item_customer": """
+        SELECT count(*) FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.customer_id <> o.customer_id
+    """,
+    # a customer exists before their first order
+    "created_before_first_order": """
+        SELECT count(*) FROM customers c
+        JOIN (SELECT customer_id, min(placed_at) AS f FROM orders GROUP BY customer_id) o ON o.customer_id = c.id
+        WHERE c.created_at >= o.f
+    """,
+    "unsubscribed_with_consent": "SELECT count(*) FROM customers WHERE unsubscribed_at IS NOT NULL AND email_consent",
+    "cost_not_below_price": "SELECT count(*) FROM products WHERE cost IS NOT NULL AND cost >= price",
+    "emails_not_unique": "SELECT count(*) - count(DISTINCT lower(email)) FROM customers",
+}
+
+
+async def consistency_problems(conn: AsyncConnection) -> dict[str, int]:
+    """Rows breaking each rule, by rule name; only non-zero entries (empty: consistent)."""
+    problems: dict[str, int] = {}
+    for name, sql in CONSISTENCY_CHECKS.items():
+        count = int((await conn.execute(text(sql))).scalar_one())
+        if count:
+            problems[name] = count
+    return problems
+
+
+def _norm(value: object) -> str:
+    if value is None:
+        return "\x00"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
+def _row_line(values: tuple[object, ...]) -> bytes:
+    return ("\x1f".join(map(_norm, values)) + "\x1e").encode("utf-8")
+
+
+@cache
+def demo_columns() -> dict[str, list[str]]:
+    """The columns the demo data writes, per table, sorted."""
+    probe = generate(DemoSize("probe", customers=1, orders=1, products=1))
+    return {t: sorted(c.name for c in TABLE_COLUMNS[t](probe, 0, 0)) for t in LOAD_ORDER}
+
+
+async def database_digest(conn: AsyncConnection) -> str:
+    """SHA-256 over every demo column of every row of the four tables, in id order."""
+    h = hashlib.sha256()
+    for table_name in LOAD_ORDER:
+        table = Base.metadata.tables[table_name]
+        names = demo_columns()[table_name]
+        h.update(table_name.encode())
+        result = await conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id))
+        for row in result:
+            h.update(_row_line(tuple(row)))
+    return h.hexdigest()
+
+
+def dataset_digest(ds: DemoDataset) -> str:
+    """The same digest computed from the generated arrays (what a load must store)."""
+    h = hashlib.sha256()
+    for table_name in LOAD_ORDER:
+        n = ds.counts[table_name]
+        columns = TABLE_COLUMNS[table_name](ds, 0, n)
+        names = demo_columns()[table_name]
+        by_name = {c.name: python_values(c, n) for c in columns}
+        h.update(table_name.encode())
+        for row in zip(*(by_name[name] for name in names), strict=True):
+            h.update(_row_line(row))
+    return h.hexdigest()

@@ -1,0 +1,56 @@
+"""HTTP for orders: list with status tabs, details, ingestion, status changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from shopcrm.auth.deps import CurrentUser, WriterUser
+from shopcrm.core.deps import DbSession, ReadSession
+from shopcrm.core.params import IdPath
+from shopcrm.orders import service
+from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
+
+router = APIRouter(prefix="/api/orders", tags=["orders"])
+
+
+@router.get("", response_model=OrderPage, name="list")
+async def list_orders(query: Annotated[OrderListQuery, Query()], _: CurrentUser, db: ReadSession) -> OrderPage:
+    page, total, exact, counts = await service.list_orders(db, query=query)
+    return OrderPage(
+        items=[service.list_row(row) for row in page.rows],
+        total=total,
+        total_exact=exact,
+        status_counts=counts,
+        limit=query.limit,
+        next_cursor=page.next_cursor,
+        prev_cursor=page.prev_cursor,
+    )
+
+
+@router.get("/{order_id}", response_model=OrderDetails, name="details")
+async def order_details(order_id: IdPath, _: CurrentUser, db: ReadSession) -> OrderDetails:
+    return await service.order_details(db, order_id=order_id)
+
+
+@router.post(
+    "",
+    response_model=OrderDetails,
+    status_code=status.HTTP_201_CREATED,
+    name="create",
+    responses={200: {"model": OrderDetails, "description": "A repeat of an order already stored; nothing changed"}},
+)
+async def create_order(body: OrderCreate, response: Response, _: WriterUser, db: DbSession) -> OrderDetails:
+    order, created = await service.create_order(db, data=body)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return await service.order_details(db, order_id=order.id)
+
+
+@router.patch("/{order_id}", response_model=OrderDetails, name="update_status")
+async def update_order_status(
+    order_id: IdPath, body: OrderStatusChange, user: WriterUser, db: DbSession
+) -> OrderDetails:
+    await service.change_status(db, order_id=order_id, status=body.status, user=user)
+    return await service.order_details(db, order_id=order_id)

@@ -1,0 +1,500 @@
+"""Order rules: ingestion that takes stock and updates the customer in one transaction, status changes
+through allowed transitions only, and the reads behind the orders page and the detail panels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopcrm.auth.models import User
+from shopcrm.core.counting import capped_count
+from shopcrm.core.errors import Conflict, InvalidInput, NotFound
+from shopcrm.core.pagination import Cursor, Page, SortKey, decode_cursor, keyset_page
+from shopcrm.core.types import day_end, day_start
+from shopcrm.customers.models import Customer
+from shopcrm.customers.search import like_prefix, search_condition
+from shopcrm.inventory.models import Product
+from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatus, OrderStatusEvent
+from shopcrm.orders.schemas import (
+    CustomerBrief,
+    OrderCreate,
+    OrderDetails,
+    OrderItemOut,
+    OrderListQuery,
+    OrderListRow,
+    OrderSort,
+    OrderSummary,
+    ShippingOut,
+    StatusEventOut,
+)
+
+# Where an order may go from each status. Cancelled and refunded are final.
+TRANSITIONS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
+    OrderStatus.pending: (OrderStatus.paid, OrderStatus.cancelled),
+    OrderStatus.paid: (OrderStatus.processing, OrderStatus.cancelled, OrderStatus.refunded),
+    OrderStatus.processing: (OrderStatus.shipped, OrderStatus.cancelled, OrderStatus.refunded),
+    OrderStatus.shipped: (OrderStatus.delivered, OrderStatus.refunded),
+    OrderStatus.delivered: (OrderStatus.refunded,),
+    OrderStatus.cancelled: (),
+    OrderStatus.refunded: (),
+}
+
+COUNTED = Order.status.not_in([s.value for s in UNCOUNTED_STATUSES])
+CENT = Decimal("0.01")
+
+SORT_KEYS: dict[OrderSort, SortKey] = {
+    OrderSort.placed_at: SortKey((Order.placed_at,), ("datetime",)),
+    OrderSort.total_amount: SortKey((Order.total_amount,), ("decimal",)),
+    OrderSort.order_number: SortKey((Order.order_number,), ("str",), unique=True),
+}
+
+
+def _item_count() -> Any:
+    return (select(func.count()).select_from(OrderItem).where(OrderItem.order_id == Order.id).scalar_subquery()).label(
+        "item_count"
+    )
+
+
+# --- reads -----------------------------------------------------------------------------------------
+
+
+async def get_order_by_number(session: AsyncSession, order_number: str) -> Order | None:
+    """The one lookup by the globally unique order number (the ingestion idempotency key)."""
+    return await session.scalar(select(Order).where(Order.order_number == order_number))
+
+
+async def counted_order_times(session: AsyncSession, *, customer_id: int) -> list[dt.datetime]:
+    rows = await session.scalars(
+        select(Order.placed_at).where(Order.customer_id == customer_id, COUNTED).order_by(Order.placed_at)
+    )
+    return list(rows)
+
+
+async def recent_orders(session: AsyncSession, *, customer_id: int, limit: int) -> list[OrderSummary]:
+    rows = await session.execute(
+        select(Order, _item_count())
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(limit)
+    )
+    return [_summary(order, count) for order, count in rows]
+
+
+def _summary(order: Order, item_count: int) -> OrderSummary:
+    return OrderSummary(
+        id=order.id,
+        order_number=order.order_number,
+        customer_id=order.customer_id,
+        placed_at=order.placed_at,
+        status=OrderStatus(order.status),
+        total_amount=order.total_amount,
+        currency=order.currency,
+        item_count=item_count,
+    )
+
+
+async def favourite_category(session: AsyncSession, *, customer_id: int) -> tuple[str | None, Decimal | None]:
+    """The category with the largest share of the customer's counted spend, and that share in percent."""
+    spend = func.sum(OrderItem.quantity * OrderItem.price)
+    rows = (
+        await session.execute(
+            select(Product.category, spend)
+            .select_from(OrderItem)
+            .join(Order, Order.id == OrderItem.order_id)
+            .join(Product, Product.id == OrderItem.product_id)
+            .where(OrderItem.customer_id == customer_id, COUNTED)
+            .group_by(Product.category)
+        )
+    ).all()
+    if not rows:
+        return None, None
+    totals = {category: Decimal(str(amount)).quantize(CENT) for category, amount in rows}
+    overall = sum(totals.values(), Decimal("0"))
+    best = max(sorted(totals), key=lambda c: totals[c])
+    share = (totals[best] * 100 / overall).quantize(Decimal("0.1")) if overall else None
+    return best, share
+
+
+def _list_conditions(query: OrderListQuery, *, with_status: bool) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if with_status and query.status is not None:
+        conditions.append(Order.status == query.status.value)
+    if query.q and (search := search_condition(query.q)) is not None:
+        conditions.append(Order.customer_id.in_(select(Customer.id).where(search)))
+    if query.order_number:
+        conditions.append(Order.order_number.like(like_prefix(query.order_number).upper(), escape="\\"))
+    if query.customer_id is not None:
+        conditions.append(Order.customer_id == query.customer_id)
+    if query.placed_from:
+        conditions.append(Order.placed_at >= day_start(query.placed_from))
+    if query.placed_to:
+        conditions.append(Order.placed_at < day_end(query.placed_to))
+    return conditions
+
+
+async def list_orders(session: AsyncSession, *, query: OrderListQuery) -> tuple[Page, int, bool, dict[str, int]]:
+    key = SORT_KEYS[query.sort]
+    cursor: Cursor | None = None
+    if query.cursor:
+        cursor = decode_cursor(query.cursor, query.sort.value, query.order, key)
+    conditions = _list_conditions(query, with_status=True)
+    base = (
+        select(Order, Customer.first_name, Customer.last_name, Customer.email, _item_count())
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(*conditions)
+    )
+    page = await keyset_page(
+        session,
+        base,
+        key=key,
+        id_col=Order.id,
+        sort=query.sort.value,
+        direction=query.order,
+        limit=query.limit,
+        cursor=cursor,
+        key_of=lambda row: ((getattr(row.Order, query.sort.value),), row.Order.id),
+    )
+    total, exact = await capped_count(session, select(Order.id).where(*conditions))
+    counts = await status_counts(session, _list_conditions(query, with_status=False))
+    return page, total, exact, counts
+
+
+async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> dict[str, int]:
+    """Orders per status (and "all") under the other filters, each capped like the list's total."""
+    counts: dict[str, int] = {}
+    for status in OrderStatus:
+        counts[status.value], _ = await capped_count(
+            session, select(Order.id).where(*conditions, Order.status == status.value)
+        )
+    counts["all"], _ = await capped_count(session, select(Order.id).where(*conditions))
+    return counts
+
+
+def list_row(row: Any) -> OrderListRow:
+    order: Order = row.Order
+    return OrderListRow(
+        **_summary(order, row.item_count).model_dump(),
+        customer_name=f"{row.first_name} {row.last_name}",
+        customer_email=row.email,
+    )
+
+
+async def order_details(session: AsyncSession, *, order_id: int) -> OrderDetails:
+    order = await session.get(Order, order_id)
+    if order is None:
+        raise NotFound("No such order")
+    customer = await session.get(Customer, order.customer_id)
+    assert customer is not None  # a foreign key guarantees it
+    items = (
+        await session.execute(
+            select(OrderItem, Product.name, Product.sku)
+            .join(Product, Product.id == OrderItem.product_id)
+            .where(OrderItem.order_id == order.id)
+            .order_by(OrderItem.id)
+        )
+    ).all()
+    history = (
+        await session.execute(
+            select(OrderStatusEvent, User.full_name)
+            .outerjoin(User, User.id == OrderStatusEvent.changed_by_user_id)
+            .where(OrderStatusEvent.order_id == order.id)
+            .order_by(OrderStatusEvent.changed_at, OrderStatusEvent.id)
+        )
+    ).all()
+    return OrderDetails(
+        id=order.id,
+        order_number=order.order_number,
+        placed_at=order.placed_at,
+        status=OrderStatus(order.status),
+        total_amount=order.total_amount,
+        currency=order.currency,
+        items=[
+            OrderItemOut(
+                id=item.id,
+                product_id=item.product_id,
+                product_name=name,
+                sku=sku,
+                quantity=item.quantity,
+                unit_price=item.price,
+                line_total=(item.price * item.quantity).quantize(CENT),
+            )
+            for item, name, sku in items
+        ],
+        customer=CustomerBrief(
+            id=customer.id,
+            first_name=customer.first_name,
+            last_name=customer.last_name,
+            email=customer.email,
+            phone=customer.phone,
+            total_orders=customer.total_orders,
+            total_spend=customer.total_spend,
+        ),
+        shipping=ShippingOut(
+            name=order.shipping_name,
+            address1=order.shipping_address1,
+            address2=order.shipping_address2,
+            city=order.shipping_city,
+            postal_code=order.shipping_postal_code,
+            country=order.shipping_country,
+        ),
+        history=[
+            StatusEventOut(
+                from_status=OrderStatus(event.from_status) if event.from_status else None,
+                to_status=OrderStatus(event.to_status),
+                changed_at=event.changed_at,
+                changed_by=who,
+            )
+            for event, who in history
+        ],
+        allowed_transitions=list(TRANSITIONS[OrderStatus(order.status)]),
+    )
+
+
+def _missing(loc: list[str | int], message: str) -> dict[str, Any]:
+    return {"loc": loc, "message": message, "type": "not_found"}
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+
+async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Order, bool]:
+    """Take an order from the storefront. Returns (order, created); a repeat of a stored order is not created again.
+
+    One transaction: the order and its items, the stock taken (never below zero), the customer's spend,
+    order count and first/last order times, and the first status-history row.
+    """
+    existing = await get_order_by_number(session, data.order_number)
+    if existing is not None:
+        return await _replay(session, existing, data), False
+
+    customer = await session.get(Customer, data.customer_id)
+    if customer is None:
+        # 404 like any reference to something that does not exist; details name the field.
+        raise NotFound("No such customer", details=[_missing(["body", "customer_id"], "no such customer")])
+    products = await _products_for(session, data)
+
+    placed_at = data.placed_at or dt.datetime.now(dt.UTC)
+    lines = [
+        (
+            products[item.sku],
+            item.quantity,
+            item.unit_price if item.unit_price is not None else products[item.sku].price,
+        )
+        for item in data.items
+    ]
+    total = sum((price * qty for _, qty, price in lines), Decimal("0")).quantize(CENT)
+    if total > Decimal("9999999999.99"):
+        raise InvalidInput("items: the order total is too large", loc=["body", "items"])
+    shipping = data.shipping
+    order = Order(
+        customer_id=customer.id,
+        order_number=data.order_number,
+        placed_at=placed_at,
+        status=data.status.value,
+        total_amount=total,
+        currency=data.currency,
+        shipping_name=shipping.name if shipping else None,
+        shipping_address1=shipping.address1 if shipping else None,
+        shipping_address2=shipping.address2 if shipping else None,
+        shipping_city=shipping.city if shipping else None,
+        shipping_postal_code=shipping.postal_code if shipping else None,
+        shipping_country=shipping.country if shipping else None,
+    )
+    claimed = await _claim_order_number(session, order)
+    if claimed is not None:
+        return await _replay(session, claimed, data), False
+
+    await _take_stock(session, data, products)
+    await session.execute(
+        insert(OrderItem),
+        [
+            {"order_id": order.id, "product_id": p.id, "customer_id": customer.id, "quantity": qty, "price": price}
+            for p, qty, price in lines
+        ],
+    )
+    await _add_to_customer(session, customer_id=customer.id, amount=total, placed_at=placed_at)
+    session.add(
+        OrderStatusEvent(
+            order_id=order.id,
+            customer_id=customer.id,
+            from_status=None,
+            to_status=order.status,
+            changed_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    await session.flush()
+    return order, True
+
+
+async def _products_for(session: AsyncSession, data: OrderCreate) -> dict[str, Product]:
+    skus = sorted({item.sku for item in data.items})
+    found = {p.sku: p for p in await session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    for index, item in enumerate(data.items):
+        if item.sku not in found:
+            raise NotFound(
+                f"No product with SKU {item.sku}",
+                details=[_missing(["body", "items", index, "sku"], "no such product")],
+            )
+    return found
+
+
+async def _claim_order_number(session: AsyncSession, order: Order) -> Order | None:
+    """Insert the order row, which claims its number. Returns the stored order if another request won."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite runs one writer at a time, so the lookup before this insert already settled it.
+        session.add(order)
+        await session.flush()
+        return None
+    try:
+        async with session.begin_nested():
+            session.add(order)
+            await session.flush()
+    except IntegrityError:
+        # A concurrent request with the same number committed first (PostgreSQL made us wait for it).
+        if order in session:
+            session.expunge(order)
+        winner = await get_order_by_number(session, order.order_number)
+        if winner is None:
+            raise
+        return winner
+    return None
+
+
+async def _take_stock(session: AsyncSession, data: OrderCreate, products: dict[str, Product]) -> None:
+    wanted: dict[int, int] = defaultdict(int)
+    first_line: dict[int, int] = {}
+    for index, item in enumerate(data.items):
+        product = products[item.sku]
+        wanted[product.id] += item.quantity
+        first_line.setdefault(product.id, index)
+    # Ascending product id: concurrent orders lock rows in the same order and cannot deadlock.
+    for product_id in sorted(wanted):
+        taken = await session.scalar(
+            update(Product)
+            .where(Product.id == product_id, Product.stock >= wanted[product_id])
+            .values(stock=Product.stock - wanted[product_id], updated_at=dt.datetime.now(dt.UTC))
+            .returning(Product.id)
+        )
+        if taken is None:
+            index = first_line[product_id]
+            raise Conflict(
+                f"Not enough stock for SKU {data.items[index].sku}",
+                details=[
+                    {
+                        "loc": ["body", "items", index, "quantity"],
+                        "message": "more than is in stock",
+                        "type": "insufficient_stock",
+                    }
+                ],
+            )
+
+
+async def _add_to_customer(session: AsyncSession, *, customer_id: int, amount: Decimal, placed_at: dt.datetime) -> None:
+    """Add one counted order to the customer's figures, atomically (concurrent orders all count)."""
+    await session.execute(
+        update(Customer)
+        .where(Customer.id == customer_id)
+        .values(
+            total_spend=Customer.total_spend + amount,
+            total_orders=Customer.total_orders + 1,
+            first_order_at=case(
+                (Customer.first_order_at.is_(None) | (Customer.first_order_at > placed_at), placed_at),
+                else_=Customer.first_order_at,
+            ),
+            last_order_at=case(
+                (Customer.last_order_at.is_(None) | (Customer.last_order_at < placed_at), placed_at),
+                else_=Customer.last_order_at,
+            ),
+            updated_at=dt.datetime.now(dt.UTC),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _replay(session: AsyncSession, existing: Order, data: OrderCreate) -> Order:
+    """A repeat of an order already stored is answered with that order; a different one is refused."""
+    items = (
+        await session.execute(
+            select(Product.sku, OrderItem.quantity)
+            .join(Product, Product.id == OrderItem.product_id)
+            .where(OrderItem.order_id == existing.id)
+        )
+    ).all()
+    stored = sorted((sku, qty) for sku, qty in items)
+    sent = sorted((item.sku, item.quantity) for item in data.items)
+    if existing.customer_id != data.customer_id or stored != sent:
+        raise Conflict(
+            f"Order number {data.order_number} is already used by a different order",
+            details=[{"loc": ["body", "order_number"], "message": "already used", "type": "conflict"}],
+        )
+    return existing
+
+
+async def change_status(session: AsyncSession, *, order_id: int, status: OrderStatus, user: User) -> Order:
+    """Move an order to `status` if allowed. Cancelling or refunding puts the stock and the customer's figures back."""
+    order = await session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    if order is None:
+        raise NotFound("No such order")
+    current = OrderStatus(order.status)
+    if status == current:
+        return order
+    if status not in TRANSITIONS[current]:
+        allowed = ", ".join(TRANSITIONS[current]) or "none (it is final)"
+        raise Conflict(
+            f"An order cannot go from {current} to {status}; allowed: {allowed}",
+            details=[{"loc": ["body", "status"], "message": "transition not allowed", "type": "invalid_transition"}],
+        )
+    order.status = status.value
+    order.updated_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    if status in UNCOUNTED_STATUSES and current not in UNCOUNTED_STATUSES:
+        await _give_back(session, order)
+    session.add(
+        OrderStatusEvent(
+            order_id=order.id,
+            customer_id=order.customer_id,
+            from_status=current.value,
+            to_status=status.value,
+            changed_at=dt.datetime.now(dt.UTC),
+            changed_by_user_id=user.id,
+        )
+    )
+    await session.flush()
+    return order
+
+
+async def _give_back(session: AsyncSession, order: Order) -> None:
+    items = (
+        await session.execute(
+            select(OrderItem.product_id, func.sum(OrderItem.quantity))
+            .where(OrderItem.order_id == order.id)
+            .group_by(OrderItem.product_id)
+            .order_by(OrderItem.product_id)
+        )
+    ).all()
+    for product_id, quantity in items:
+        await session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + quantity)
+            .execution_options(synchronize_session=False)
+        )
+    remaining = select(Order.placed_at).where(Order.customer_id == order.customer_id, COUNTED).subquery()
+    await session.execute(
+        update(Customer)
+        .where(Customer.id == order.customer_id)
+        .values(
+            total_spend=Customer.total_spend - order.total_amount,
+            total_orders=Customer.total_orders - 1,
+            first_order_at=select(func.min(remaining.c.placed_at)).scalar_subquery(),
+            last_order_at=select(func.max(remaining.c.placed_at)).scalar_subquery(),
+            updated_at=dt.datetime.now(dt.UTC),
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,153 @@
+"""The demo data set: sizes, determinism, consistency, realism, refusals (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import delete, func, insert, select, text
+
+from shopcrm.customers.models import Customer
+from shopcrm.db import Base, Database
+from shopcrm.demo import DemoDataError, has_data, load_demo_data
+from shopcrm.demo.checks import consistency_problems, database_digest, dataset_digest
+from shopcrm.demo.generate import SIZES, generate
+from shopcrm.orders.models import OrderStatus
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+async def _counts(database: Database) -> dict[str, int]:
+    async with database.engine.connect() as conn:
+        return {
+            t: int((await conn.execute(select(func.count()).select_from(Base.metadata.tables[t]))).scalar_one())
+            for t in ("products", "customers", "orders", "order_items")
+        }
+
+
+async def _clear(database: Database) -> None:
+    async with database.engine.begin() as conn:
+        for t in ("order_items", "orders", "customers", "products"):
+            await conn.execute(delete(Base.metadata.tables[t]))
+
+
+async def test_small_load_counts_consistency_and_realism(database: Database) -> None:
+    assert not await has_data(database)
+    lines: list[str] = []
+    report = await load_demo_data(database, "small", progress=lines.append)
+
+    assert await has_data(database)
+    counts = await _counts(database)
+    assert counts == report.rows
+    assert 1_800 <= counts["customers"] <= 2_200
+    assert 9_000 <= counts["orders"] <= 11_000
+    assert 250 <= counts["products"] <= 350
+    assert 2.5 <= counts["order_items"] / counts["orders"] <= 3.5
+    assert report.elapsed_seconds < 30
+    assert report.rows_per_second > 0
+    assert any(re.fullmatch(r"orders: [\d,]+ / 10,000", line) for line in lines)
+
+    async with database.engine.connect() as conn:
+        assert await consistency_problems(conn) == {}
+
+        async def scalar(sql: str) -> int:
+            return int((await conn.execute(text(sql))).scalar_one())
+
+        statuses = {r[0] for r in await conn.execute(text("SELECT DISTINCT status FROM orders"))}
+        assert statuses == {s.value for s in OrderStatus}
+        customer_statuses = {r[0] for r in await conn.execute(text("SELECT DISTINCT status FROM customers"))}
+        assert customer_statuses == {"active", "inactive", "archived"}
+        assert await scalar("SELECT count(*) FROM customers WHERE unsubscribed_at IS NOT NULL") > 0
+        assert await scalar("SELECT count(*) FROM customers WHERE NOT email_consent AND unsubscribed_at IS NULL")
+        assert await scalar("SELECT count(*) FROM customers WHERE total_orders = 0") > 0
+        assert await scalar("SELECT count(*) FROM customers WHERE total_orders >= 5") > 0
+        assert await scalar("SELECT count(DISTINCT lower(email)) FROM customers") == counts["customers"]
+        assert await scalar("SELECT count(DISTINCT email) FROM customers WHERE email <> lower(email)") > 0
+        assert await scalar("SELECT count(DISTINCT country) FROM customers") >= 8
+        assert await scalar("SELECT count(DISTINCT city) FROM customers") >= 30
+        assert await scalar("SELECT count(DISTINCT category) FROM products") >= 8
+        assert await scalar("SELECT count(*) FROM products WHERE stock = 0") > 0
+        assert await scalar("SELECT count(*) FROM products WHERE stock > 0 AND stock < low_stock_threshold") > 0
+        assert await scalar("SELECT count(*) FROM products WHERE cost IS NULL OR cost >= price") == 0
+        assert await scalar("SELECT count(*) FROM orders WHERE currency <> 'USD' OR shipping_address1 IS NULL") == 0
+        # prices have cents, not only whole dollars
+        assert await scalar("SELECT count(*) FROM products WHERE round(price * 100) % 100 <> 0") > 0
+        phones = [r[0] for r in await conn.execute(text("SELECT phone FROM customers WHERE phone IS NOT NULL"))]
+        assert phones
+        assert all(E164.match(p) for p in phones)
+        # seasonality: November/December busier than January/February
+        months = {
+            int(m): int(n)
+            for m, n in await conn.execute(
+                text(
+                    "SELECT CAST(strftime('%m', placed_at) AS INTEGER), count(*) FROM orders GROUP BY 1"
+                    if database.engine.dialect.name == "sqlite"
+                    else "SELECT CAST(extract(month FROM placed_at) AS INTEGER), count(*) FROM orders GROUP BY 1"
+                )
+            )
+        }
+        assert months[11] + months[12] > 1.5 * (months[1] + months[2])
+        # skewed spend: the top 1% of customers hold far more than 1% of revenue
+        spends = sorted((r[0] for r in await conn.execute(text("SELECT total_spend FROM customers"))), reverse=True)
+        assert 20 * sum(spends[: len(spends) // 100]) > sum(spends)
+
+    async with database.sessionmaker() as session:
+        customer = (await session.execute(select(Customer).where(Customer.total_orders > 0).limit(1))).scalar_one()
+        assert customer.created_at.tzinfo is not None
+        assert customer.first_order_at is not None
+        assert customer.first_order_at.utcoffset() == dt.timedelta(0)
+        assert customer.created_at < customer.first_order_at
+
+
+async def test_same_seed_same_rows_other_seed_other_rows(database: Database) -> None:
+    expected = dataset_digest(generate(SIZES["small"], 42))
+    await load_demo_data(database, "small", seed=42)
+    async with database.engine.connect() as conn:
+        first = await database_digest(conn)
+    assert first == expected  # what the generator produced is exactly what is stored, on either engine
+
+    await _clear(database)
+    await load_demo_data(database, "small", seed=42)
+    async with database.engine.connect() as conn:
+        assert await database_digest(conn) == first
+
+    await _clear(database)
+    await load_demo_data(database, "small", seed=7)
+    async with database.engine.connect() as conn:
+        assert await database_digest(conn) != first
+        assert await consistency_problems(conn) == {}
+
+
+async def test_refuses_a_database_that_has_data(database: Database) -> None:
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            insert(Base.metadata.tables["customers"]).values(
+                first_name="Existing", last_name="Customer", email="existing@example.com"
+            )
+        )
+    assert await has_data(database)
+    with pytest.raises(DemoDataError, match="already has customers or products"):
+        await load_demo_data(database, "small")
+    assert await _counts(database) == {"products": 0, "customers": 1, "orders": 0, "order_items": 0}
+    async with database.engine.connect() as conn:
+        email = (await conn.execute(text("SELECT email FROM customers"))).scalar_one()
+    assert email == "existing@example.com"
+
+
+async def test_refuses_a_second_load(database: Database) -> None:
+    await load_demo_data(database, "small", seed=3)
+    async with database.engine.connect() as conn:
+        before = await database_digest(conn)
+    with pytest.raises(DemoDataError):
+        await load_demo_data(database, "small", seed=4)
+    async with database.engine.connect() as conn:
+        assert await database_digest(conn) == before
+
+
+async def test_large_size_needs_postgresql(database: Database) -> None:
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with pytest.raises(DemoDataError, match="needs PostgreSQL"):
+        await load_demo_data(database, "large")
+    assert not await has_data(database)
