@@ -14,7 +14,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -191,9 +191,13 @@ async def keyset_page(
     direction: Direction,
     limit: int,
     cursor: Cursor | None,
-    key_of: Callable[[Any], tuple[tuple[Any, ...], int]],
 ) -> Page:
-    """One page of `query` (already filtered, not ordered). `key_of(row)` gives a row's sort values and id."""
+    """One page of `query` (already filtered, not ordered).
+
+    The sort columns are selected alongside the row (as `_k0`, `_k1`, ... and `_kid`), so a cursor holds
+    exactly the values the database compared, even for expressions such as lower(email).
+    """
+    query = query.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)), id_col.label("_kid"))
     flipped: Direction = "desc" if direction == "asc" else "asc"
     if cursor is not None and cursor.backwards:
         rows = await _walk(session, query, key, id_col, flipped, cursor, limit + 1)
@@ -207,8 +211,8 @@ async def keyset_page(
         has_before = cursor is not None
 
     def make(row: Any, backwards: bool) -> str:
-        values, row_id = key_of(row)
-        return encode_cursor(sort, direction, values, row_id, backwards=backwards)
+        values = tuple(getattr(row, f"_k{i}") for i in range(len(key.columns)))
+        return encode_cursor(sort, direction, values, row._kid, backwards=backwards)
 
     return Page(
         rows=rows,

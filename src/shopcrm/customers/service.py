@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,14 +40,6 @@ SORT_KEYS: dict[CustomerSort, SortKey] = {
     CustomerSort.created_at: SortKey((Customer.created_at,), ("datetime",)),
     CustomerSort.last_order_at: SortKey((Customer.last_order_at,), ("datetime",), nullable=True),
 }
-
-
-def _sort_values(sort: CustomerSort, customer: Customer) -> tuple[Any, ...]:
-    if sort == CustomerSort.name:
-        return (customer.last_name, customer.first_name)
-    if sort == CustomerSort.email:
-        return (customer.email.lower(),)
-    return (getattr(customer, sort.value),)
 
 
 def _tier_condition(tiers: list[Tier], settings: Settings) -> ColumnElement[bool]:
@@ -116,7 +107,6 @@ async def list_customers(
         direction=query.order,
         limit=query.limit,
         cursor=cursor,
-        key_of=lambda row: (_sort_values(query.sort, row.Customer), row.Customer.id),
     )
     total, exact = await capped_count(session, select(Customer.id).where(*conditions))
     return page, total, exact

@@ -158,7 +158,6 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery) -> tuple[
         direction=query.order,
         limit=query.limit,
         cursor=cursor,
-        key_of=lambda row: ((getattr(row.Order, query.sort.value),), row.Order.id),
     )
     total, exact = await capped_count(session, select(Order.id).where(*conditions))
     counts = await status_counts(session, _list_conditions(query, with_status=False))
