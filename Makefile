@@ -39,7 +39,7 @@ build: $(NODE_STAMP)
 run: install build
 	$(BIN)/shopcrm migrate
 	$(BIN)/shopcrm demo-data --size small --if-empty
-	$(BIN)/shopcrm demo-login
+	$(BIN)/shopcrm demo-login --url http://$(HOST):$(PORT)
 	$(BIN)/shopcrm serve --host $(HOST) --port $(PORT)
 
 lint: install

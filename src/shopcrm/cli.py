@@ -68,8 +68,8 @@ def demo_data(
             if if_empty and await has_data(database):
                 typer.echo("demo data: the database already has data; left as it is")
                 return
-            report = await load_demo_data(database, chosen, seed=seed, progress=typer.echo)
-            typer.echo(report.summary())
+            # The progress lines end with the report's summary.
+            await load_demo_data(database, chosen, seed=seed, progress=typer.echo)
         except DemoDataError as exc:
             typer.echo(f"demo data: {exc}", err=True)
             raise typer.Exit(1) from exc
@@ -141,6 +141,7 @@ def create_token(
 @cli.command("demo-login")
 def demo_login(
     file: Annotated[Path, typer.Option(help="Where the generated login is kept")] = Path("data/demo-login.txt"),
+    url: Annotated[str, typer.Option(help="Where the app is served, for the message")] = "http://127.0.0.1:8000",
 ) -> None:
     """Make sure a local admin exists (random password, saved in a git-ignored file) and print the login."""
 
@@ -167,7 +168,7 @@ def demo_login(
 
     asyncio.run(run())
     if file.is_file():
-        typer.echo("Log in at http://127.0.0.1:8000 with")
+        typer.echo(f"Log in at {url} with")
         typer.echo("  " + file.read_text().strip().replace("\n", "\n  "))
     else:
         typer.echo("Users already exist; log in with yours (or `shopcrm create-user`).")
