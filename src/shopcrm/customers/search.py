@@ -7,9 +7,11 @@ from sqlalchemy import ColumnElement, func, or_
 from shopcrm.customers.models import Customer
 
 
-def like_prefix(text: str) -> str:
-    """A LIKE pattern matching values that start with `text` (its own % and _ taken literally)."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def like_prefix(text: str, *, upper: bool = False) -> str:
+    """A LIKE pattern matching values that start with `text`, lower-cased (or upper-cased), its own % and _
+    taken literally. Compare it with lower(column) (or upper(column)), which the prefix indexes cover."""
+    folded = text.upper() if upper else text.lower()
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
 
 

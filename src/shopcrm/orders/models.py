@@ -63,7 +63,9 @@ class Order(TimestampMixin, Base):
         Index("ix_orders_status_placed", "status", "placed_at", "id"),
         Index("ix_orders_total_amount_sort", "total_amount", "id"),
         Index(
-            "ix_orders_order_number_prefix", text("order_number text_pattern_ops"), info={"postgresql_only": True}
+            "ix_orders_order_number_prefix",
+            text("upper(order_number) text_pattern_ops"),
+            info={"postgresql_only": True},
         ).ddl_if(dialect="postgresql"),
     )
 

@@ -128,7 +128,7 @@ def _list_conditions(query: OrderListQuery, *, with_status: bool) -> list[Column
     if query.q and (search := search_condition(query.q)) is not None:
         conditions.append(Order.customer_id.in_(select(Customer.id).where(search)))
     if query.order_number:
-        conditions.append(Order.order_number.like(like_prefix(query.order_number).upper(), escape="\\"))
+        conditions.append(func.upper(Order.order_number).like(like_prefix(query.order_number, upper=True), escape="\\"))
     if query.customer_id is not None:
         conditions.append(Order.customer_id == query.customer_id)
     if query.placed_from:

@@ -22,7 +22,7 @@ PREFIX_INDEXES = {
     "ix_customers_first_name_prefix": ("customers", "lower(first_name) text_pattern_ops"),
     "ix_customers_last_name_prefix": ("customers", "lower(last_name) text_pattern_ops"),
     "ix_customers_phone_prefix": ("customers", "phone text_pattern_ops"),
-    "ix_orders_order_number_prefix": ("orders", "order_number text_pattern_ops"),
+    "ix_orders_order_number_prefix": ("orders", "upper(order_number) text_pattern_ops"),
 }
 
 
