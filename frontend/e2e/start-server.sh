@@ -32,6 +32,8 @@ export SHOPCRM_SPA_DIR="$ROOT/frontend/dist"
 export SHOPCRM_LOG_LEVEL="${SHOPCRM_LOG_LEVEL:-WARNING}"
 
 "$SHOPCRM" migrate
+# Deterministic demo data (seed 42): 2,000 customers and 10,000 orders, about a second.
+"$SHOPCRM" demo-data --size small
 "$SHOPCRM" create-user --email admin@example.com --password 'e2e-Password-1' --role admin --name 'Ada Admin'
 "$SHOPCRM" create-user --email viewer@example.com --password 'e2e-Password-1' --role viewer --name 'Vic Viewer'
 # Not `exec`, so that the cleanup trap can delete the temp database when Playwright stops us.

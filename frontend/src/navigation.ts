@@ -47,6 +47,7 @@ export const APP_PAGES: readonly AppPage[] = [
   },
   {
     path: '/customers',
+    page: () => import('./pages/Customers'),
     label: 'Customers',
     description: 'Every customer with their orders, spend and activity.',
     icon: IconUsers,
@@ -65,6 +66,7 @@ export const APP_PAGES: readonly AppPage[] = [
   },
   {
     path: '/orders',
+    page: () => import('./pages/Orders'),
     label: 'Orders',
     description: 'Orders and their items, searchable and sortable.',
     icon: IconCart,

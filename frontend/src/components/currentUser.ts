@@ -24,3 +24,8 @@ export const ROLE_COLORS: Record<UserOut['role'], string> = {
   marketer: 'teal',
   viewer: 'gray',
 };
+
+/** Admins and marketers change data; viewers only look (the API answers 403 to them). */
+export function canWrite(role: UserOut['role']): boolean {
+  return role === 'admin' || role === 'marketer';
+}

@@ -101,3 +101,41 @@ export const IconLogout = makeIcon(
     <path d="m18 15 3-3" />
   </>,
 );
+
+export const IconSortAsc = makeIcon('IconSortAsc', <path d="m6 15 6-6 6 6" />);
+
+export const IconSortDesc = makeIcon('IconSortDesc', <path d="m6 9 6 6 6-6" />);
+
+export const IconSortNone = makeIcon(
+  'IconSortNone',
+  <>
+    <path d="m8 9 4-4 4 4" />
+    <path d="m16 15-4 4-4-4" />
+  </>,
+);
+
+export const IconSearch = makeIcon(
+  'IconSearch',
+  <>
+    <circle cx="10" cy="10" r="7" />
+    <path d="m21 21-6-6" />
+  </>,
+);
+
+export const IconFilter = makeIcon('IconFilter', <path d="M4 4h16v2.2a2 2 0 0 1-.6 1.4L15 12v7l-6 2v-8.5L4.5 7.5A2 2 0 0 1 4 6.1z" />);
+
+export const IconPencil = makeIcon(
+  'IconPencil',
+  <>
+    <path d="M4 20h4L18.5 9.5a2.8 2.8 0 0 0-4-4L4 16v4" />
+    <path d="m13.5 6.5 4 4" />
+  </>,
+);
+
+export const IconPlus = makeIcon(
+  'IconPlus',
+  <>
+    <path d="M12 5v14" />
+    <path d="M5 12h14" />
+  </>,
+);

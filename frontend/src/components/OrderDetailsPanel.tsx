@@ -1,0 +1,305 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Drawer,
+  Group,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Timeline,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+
+import type { OrderDetails, OrderStatus } from '@/api/client';
+import { useOrderDetails, useUpdateOrderStatus } from '@/api/queries/orders';
+import { formatDateTime, formatInteger, formatMoney, humanize } from '@/lib/format';
+
+import { canWrite, useCurrentUser } from './currentUser';
+import { QueryError } from './QueryError';
+import { StatusBadge } from './StatusBadge';
+import { statusColor } from './statusColors';
+
+export type OrderDetailsPanelProps = {
+  orderId: number | null;
+  isOpen: boolean;
+  onClose: () => void;
+  onCustomerClick: (customerId: number) => void;
+};
+
+/** What the button for a transition says. */
+const TRANSITION_LABELS: Record<OrderStatus, string> = {
+  pending: 'Mark as pending',
+  paid: 'Mark as paid',
+  processing: 'Start processing',
+  shipped: 'Mark as shipped',
+  delivered: 'Mark as delivered',
+  cancelled: 'Cancel order',
+  refunded: 'Refund order',
+};
+
+/** Transitions that give stock back and change the customer's figures: asked twice. */
+const DESTRUCTIVE: readonly OrderStatus[] = ['cancelled', 'refunded'];
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function StatusActions({ order }: { order: OrderDetails }) {
+  const update = useUpdateOrderStatus();
+  const [confirming, setConfirming] = useState<OrderStatus | null>(null);
+
+  if (order.allowed_transitions.length === 0) return null;
+
+  const change = (status: OrderStatus) => {
+    update.mutate(
+      { id: order.id, status },
+      {
+        onSuccess: (updated) => {
+          setConfirming(null);
+          notifications.show({
+            color: 'green',
+            message: `Order ${updated.order_number} is now ${updated.status}.`,
+          });
+        },
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="order-actions-title">
+      <Title order={4} id="order-actions-title" mb="xs">
+        Change status
+      </Title>
+      {update.error && (
+        <Alert color="red" variant="light" mb="sm" role="alert" title="Status not changed">
+          {update.error.message}
+        </Alert>
+      )}
+      {confirming !== null ? (
+        <Card withBorder padding="sm">
+          <Text size="sm" mb="xs">
+            {confirming === 'cancelled' ? 'Cancel' : 'Refund'} order {order.order_number}? Stock is put
+            back and the customer&apos;s spend and order count are updated.
+          </Text>
+          <Group gap="xs">
+            <Button color="red" size="xs" loading={update.isPending} onClick={() => change(confirming)}>
+              {TRANSITION_LABELS[confirming]}
+            </Button>
+            <Button variant="default" size="xs" onClick={() => setConfirming(null)} disabled={update.isPending}>
+              Keep the order
+            </Button>
+          </Group>
+        </Card>
+      ) : (
+        <Group gap="xs">
+          {order.allowed_transitions.map((status) => {
+            const destructive = DESTRUCTIVE.includes(status);
+            return (
+              <Button
+                key={status}
+                size="xs"
+                variant={destructive ? 'outline' : 'light'}
+                color={destructive ? 'red' : statusColor(status)}
+                loading={update.isPending && update.variables.status === status}
+                disabled={update.isPending}
+                onClick={() => (destructive ? setConfirming(status) : change(status))}
+              >
+                {TRANSITION_LABELS[status]}
+              </Button>
+            );
+          })}
+        </Group>
+      )}
+    </section>
+  );
+}
+
+function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomerClick: (id: number) => void }) {
+  const user = useCurrentUser();
+  const { customer, shipping } = order;
+  const address = [
+    shipping.name,
+    shipping.address1,
+    shipping.address2,
+    [shipping.postal_code, shipping.city].filter(Boolean).join(' '),
+    shipping.country,
+  ].filter((line): line is string => typeof line === 'string' && line.trim() !== '');
+  return (
+    <Stack gap="lg">
+      <section aria-label="Summary">
+        <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm">
+          <Field label="Status">
+            <StatusBadge status={order.status} />
+          </Field>
+          <Field label="Placed">{formatDateTime(order.placed_at)}</Field>
+          <Field label="Items">{formatInteger(order.items.reduce((n, item) => n + item.quantity, 0))}</Field>
+          <Field label="Total">
+            <Text fw={700} size="sm">
+              {formatMoney(order.total_amount, order.currency)}
+            </Text>
+          </Field>
+        </SimpleGrid>
+      </section>
+
+      <section aria-labelledby="order-customer-title">
+        <Title order={4} id="order-customer-title" mb="xs">
+          Customer
+        </Title>
+        <Group justify="space-between" align="flex-start">
+          <div>
+            <Anchor component="button" type="button" fw={600} onClick={() => onCustomerClick(customer.id)}>
+              {customer.first_name} {customer.last_name}
+            </Anchor>
+            <Text size="sm" c="dimmed">
+              {customer.email}
+              {customer.phone ? ` · ${customer.phone}` : ''}
+            </Text>
+          </div>
+          <Text size="sm" c="dimmed" ta="right">
+            {formatInteger(customer.total_orders)} orders · {formatMoney(customer.total_spend)} spent
+          </Text>
+        </Group>
+      </section>
+
+      {canWrite(user.role) && <StatusActions order={order} />}
+
+      <section aria-labelledby="order-items-title">
+        <Title order={4} id="order-items-title" mb="xs">
+          Items
+        </Title>
+        <Table.ScrollContainer minWidth={480}>
+          <Table verticalSpacing={6} aria-label="Order items">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Product</Table.Th>
+                <Table.Th>SKU</Table.Th>
+                <Table.Th ta="right">Qty</Table.Th>
+                <Table.Th ta="right">Unit price</Table.Th>
+                <Table.Th ta="right">Line total</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {order.items.map((item) => (
+                <Table.Tr key={item.id}>
+                  <Table.Td>{item.product_name}</Table.Td>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace">
+                      {item.sku}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">{formatInteger(item.quantity)}</Table.Td>
+                  <Table.Td ta="right">{formatMoney(item.unit_price, order.currency)}</Table.Td>
+                  <Table.Td ta="right">{formatMoney(item.line_total, order.currency)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+            <Table.Tfoot>
+              <Table.Tr>
+                <Table.Th colSpan={4} ta="right">
+                  Total
+                </Table.Th>
+                <Table.Th ta="right">{formatMoney(order.total_amount, order.currency)}</Table.Th>
+              </Table.Tr>
+            </Table.Tfoot>
+          </Table>
+        </Table.ScrollContainer>
+      </section>
+
+      <section aria-labelledby="order-shipping-title">
+        <Title order={4} id="order-shipping-title" mb="xs">
+          Shipping
+        </Title>
+        {address.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No shipping address.
+          </Text>
+        ) : (
+          <Text size="sm" component="address" style={{ fontStyle: 'normal', whiteSpace: 'pre-line' }}>
+            {address.join('\n')}
+          </Text>
+        )}
+      </section>
+
+      <section aria-labelledby="order-history-title">
+        <Title order={4} id="order-history-title" mb="xs">
+          Status history
+        </Title>
+        {order.history.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            Placed as {order.status}; no changes since.
+          </Text>
+        ) : (
+          <Timeline bulletSize={14} lineWidth={2} active={order.history.length - 1}>
+            {order.history.map((event, i) => (
+              <Timeline.Item
+                key={`${event.changed_at}-${String(i)}`}
+                color={statusColor(event.to_status)}
+                title={
+                  event.from_status === null
+                    ? humanize(event.to_status)
+                    : `${humanize(event.from_status)} → ${humanize(event.to_status)}`
+                }
+              >
+                <Text size="xs" c="dimmed">
+                  {formatDateTime(event.changed_at)} · {event.changed_by ?? 'Store'}
+                </Text>
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        )}
+      </section>
+    </Stack>
+  );
+}
+
+/** An order's summary, customer, items, shipping and status history, in a drawer. */
+export function OrderDetailsPanel({ orderId, isOpen, onClose, onCustomerClick }: OrderDetailsPanelProps) {
+  const query = useOrderDetails(orderId);
+  return (
+    <Drawer
+      opened={isOpen}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={
+        <Text component="span" fw={700} size="lg">
+          {query.data ? `Order ${query.data.order_number}` : 'Order'}
+        </Text>
+      }
+      closeButtonProps={{ 'aria-label': 'Close order details' }}
+    >
+      {query.data !== undefined ? (
+        <OrderBody order={query.data} onCustomerClick={onCustomerClick} />
+      ) : query.isError ? (
+        <QueryError
+          title="Could not load the order"
+          error={query.error}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+        />
+      ) : (
+        <Stack gap="md" aria-busy="true" aria-label="Loading">
+          <Skeleton height={40} />
+          <Skeleton height={60} />
+          <Skeleton height={140} />
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

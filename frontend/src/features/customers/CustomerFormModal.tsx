@@ -1,0 +1,183 @@
+import { Alert, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import type { SubmitEvent } from 'react';
+
+import type { CustomerOut } from '@/api/client';
+import { formErrorsFromApi } from '@/api/formErrors';
+import { useCreateCustomer, useUpdateCustomer } from '@/api/queries/customers';
+import { humanize } from '@/lib/format';
+
+import { CUSTOMER_STATUSES } from './listState';
+import {
+  CUSTOMER_FORM_FIELDS,
+  customerToFormValues,
+  EMPTY_CUSTOMER,
+  toCustomerBody,
+  validateCustomer,
+} from './validation';
+import type { CustomerFormErrors, CustomerFormValues } from './validation';
+
+function CustomerForm({
+  customer,
+  onDone,
+  onCancel,
+}: {
+  customer: CustomerOut | null;
+  onDone: (saved: CustomerOut) => void;
+  onCancel: () => void;
+}) {
+  const [values, setValues] = useState<CustomerFormValues>(
+    customer === null ? EMPTY_CUSTOMER : customerToFormValues(customer),
+  );
+  const [errors, setErrors] = useState<CustomerFormErrors>({});
+  const [formMessage, setFormMessage] = useState<string | null>(null);
+  const create = useCreateCustomer();
+  const update = useUpdateCustomer();
+  const pending = create.isPending || update.isPending;
+
+  const set = <K extends keyof CustomerFormValues>(field: K, value: CustomerFormValues[K]) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
+  const onError = (error: unknown) => {
+    const mapped = formErrorsFromApi(error, CUSTOMER_FORM_FIELDS);
+    setErrors(mapped.fields);
+    setFormMessage(mapped.formMessage);
+  };
+
+  const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const found = validateCustomer(values);
+    setErrors(found);
+    setFormMessage(null);
+    if (Object.values(found).some(Boolean)) return;
+    const body = toCustomerBody(values);
+    if (customer === null) create.mutate(body, { onSuccess: onDone, onError });
+    else update.mutate({ id: customer.id, body }, { onSuccess: onDone, onError });
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={customer === null ? 'New customer' : 'Edit customer'}>
+      <Stack gap="sm">
+        {formMessage !== null && (
+          <Alert color="red" variant="light" role="alert" title="Not saved">
+            {formMessage}
+          </Alert>
+        )}
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TextInput
+            label="First name"
+            required
+            value={values.first_name}
+            onChange={(e) => set('first_name', e.currentTarget.value)}
+            error={errors.first_name}
+            data-autofocus
+          />
+          <TextInput
+            label="Last name"
+            required
+            value={values.last_name}
+            onChange={(e) => set('last_name', e.currentTarget.value)}
+            error={errors.last_name}
+          />
+        </SimpleGrid>
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          value={values.email}
+          onChange={(e) => set('email', e.currentTarget.value)}
+          error={errors.email}
+        />
+        <TextInput
+          label="Phone"
+          type="tel"
+          description="International format, e.g. +4915123456789"
+          value={values.phone}
+          onChange={(e) => set('phone', e.currentTarget.value)}
+          error={errors.phone}
+        />
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TextInput
+            label="City"
+            value={values.city}
+            onChange={(e) => set('city', e.currentTarget.value)}
+            error={errors.city}
+          />
+          <TextInput
+            label="Country"
+            description="Two-letter code, e.g. DE"
+            maxLength={2}
+            value={values.country}
+            onChange={(e) => set('country', e.currentTarget.value.toUpperCase())}
+            error={errors.country}
+          />
+        </SimpleGrid>
+        <Select
+          label="Status"
+          data={CUSTOMER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+          value={values.status}
+          onChange={(v) => {
+            if (v !== null) set('status', v);
+          }}
+          allowDeselect={false}
+          error={errors.status}
+        />
+        <Checkbox
+          label="Agreed to receive marketing email"
+          checked={values.email_consent}
+          onChange={(e) => set('email_consent', e.currentTarget.checked)}
+          error={errors.email_consent}
+        />
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onCancel} disabled={pending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={pending}>
+            {customer === null ? 'Create customer' : 'Save changes'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Create (customer = null) or edit a customer in a modal. */
+export function CustomerFormModal({
+  opened,
+  customer,
+  onClose,
+  onSaved,
+}: {
+  opened: boolean;
+  customer: CustomerOut | null;
+  onClose: () => void;
+  onSaved?: (saved: CustomerOut) => void;
+}) {
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={customer === null ? 'New customer' : `Edit ${customer.first_name} ${customer.last_name}`}
+      size="lg"
+    >
+      {opened && (
+        <CustomerForm
+          key={customer?.id ?? 'new'}
+          customer={customer}
+          onCancel={onClose}
+          onDone={(saved) => {
+            notifications.show({
+              color: 'green',
+              message: `${saved.first_name} ${saved.last_name} ${customer === null ? 'created' : 'saved'}.`,
+            });
+            onSaved?.(saved);
+            onClose();
+          }}
+        />
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+
+import { formatCount, formatMoney, formatTotal, humanize } from './format';
+
+describe('formatMoney', () => {
+  it('formats decimal strings in the given currency', () => {
+    expect(formatMoney('12.50')).toBe('$12.50');
+    expect(formatMoney('1994.45', 'USD')).toBe('$1,994.45');
+    expect(formatMoney('0.00')).toBe('$0.00');
+    expect(formatMoney('12.5', 'EUR')).toBe('€12.50');
+    expect(formatMoney('1000', 'gbp')).toBe('£1,000.00');
+    expect(formatMoney('-3.10')).toBe('-$3.10');
+  });
+
+  it('does not lose precision on large amounts (no float round trip)', () => {
+    expect(formatMoney('12345678901234.56')).toBe('$12,345,678,901,234.56');
+  });
+
+  it('shows a dash for no amount and unknown input unchanged', () => {
+    expect(formatMoney(null)).toBe('—');
+    expect(formatMoney('')).toBe('—');
+    expect(formatMoney('n/a')).toBe('n/a');
+    expect(formatMoney('5.00', 'NOT-A-CODE')).toBe('5.00 NOT-A-CODE');
+  });
+});
+
+describe('counts', () => {
+  it('marks lower-bound totals and capped counts', () => {
+    expect(formatTotal(2000)).toBe('2,000');
+    expect(formatTotal(10000, false)).toBe('10,000+');
+    expect(formatCount(10000)).toBe('10,000');
+    expect(formatCount(10001)).toBe('10,000+');
+    expect(formatCount(75)).toBe('75');
+  });
+
+  it('humanizes enum values', () => {
+    expect(humanize('total_spend')).toBe('Total spend');
+    expect(humanize('refunded')).toBe('Refunded');
+  });
+});

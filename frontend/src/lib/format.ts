@@ -1,0 +1,73 @@
+/** Number, money and time formatting shared by every page. */
+
+/** Numbers and money use one fixed locale so that figures read the same everywhere (and in tests). */
+export const NUMBER_LOCALE = 'en-US';
+
+/** The API counts at most this many rows exactly; above it a count is a lower bound. */
+export const COUNT_CAP = 10_000;
+
+const integerFormat = new Intl.NumberFormat(NUMBER_LOCALE, { maximumFractionDigits: 0 });
+
+export function formatInteger(value: number): string {
+  return integerFormat.format(value);
+}
+
+/** A total from a list answer: `total_exact: false` means "more than `total`". */
+export function formatTotal(total: number, exact = true): string {
+  return exact ? formatInteger(total) : `${formatInteger(total)}+`;
+}
+
+/** A status-tab count, capped by the server at 10,000. */
+export function formatCount(count: number): string {
+  return count > COUNT_CAP ? `${formatInteger(COUNT_CAP)}+` : formatInteger(count);
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string): Intl.NumberFormat | null {
+  let format = moneyFormats.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(NUMBER_LOCALE, { style: 'currency', currency });
+    } catch {
+      return null; // not an ISO 4217 code
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format;
+}
+
+/**
+ * A decimal string from the API ("12.50") in its currency ("$12.50"). The string is formatted as is
+ * (Intl accepts decimal strings exactly), never through a float. Unknown input is shown unchanged.
+ */
+export function formatMoney(amount: string | null | undefined, currency = 'USD'): string {
+  if (amount === null || amount === undefined || amount.trim() === '') return '—';
+  const trimmed = amount.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return amount;
+  const format = moneyFormat(currency.toUpperCase());
+  if (format === null) return `${trimmed} ${currency}`;
+  return format.format(trimmed as `${number}`);
+}
+
+/** An ISO UTC timestamp in the user's local time zone and locale. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The local calendar date of an ISO timestamp. */
+export function formatDate(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** "pending" → "Pending", "total_spend" → "Total spend". */
+export function humanize(value: string): string {
+  const text = value.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

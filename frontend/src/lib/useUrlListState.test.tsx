@@ -1,0 +1,46 @@
+import { act, renderHook } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { MemoryRouter, useLocation } from 'react-router';
+import { describe, expect, it } from 'vitest';
+
+import { customerListCodec } from '@/features/customers/listState';
+
+import { useUrlListState } from './useUrlListState';
+
+function setup(initial: string) {
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <MemoryRouter initialEntries={[initial]}>{children}</MemoryRouter>
+  );
+  return renderHook(
+    () => {
+      const [state, update] = useUrlListState(customerListCodec);
+      return { state, update, location: useLocation() };
+    },
+    { wrapper },
+  );
+}
+
+describe('useUrlListState', () => {
+  it('reads the state from the URL', () => {
+    const { result } = setup('/customers?q=ad&status=active&sort=name&dir=asc&cursor=abc&page=3');
+    expect(result.current.state).toMatchObject({ q: 'ad', status: ['active'], sort: 'name', cursor: 'abc', page: 3 });
+  });
+
+  it('drops the cursor from the URL when the sort changes, keeping the open panel', () => {
+    const { result } = setup('/customers?q=ad&sort=name&dir=asc&cursor=abc&page=3&customer=12');
+    act(() => result.current.update({ sort: 'email', dir: 'desc' }));
+    const params = new URLSearchParams(result.current.location.search);
+    expect(params.get('sort')).toBe('email');
+    expect(params.get('cursor')).toBeNull();
+    expect(params.get('page')).toBeNull();
+    expect(params.get('q')).toBe('ad');
+    expect(params.get('customer')).toBe('12');
+    expect(result.current.state.page).toBe(1);
+  });
+
+  it('keeps the filters when paging', () => {
+    const { result } = setup('/customers?tier=gold');
+    act(() => result.current.update({ cursor: 'next', page: 2 }));
+    expect(result.current.location.search).toBe('?tier=gold&cursor=next&page=2');
+  });
+});

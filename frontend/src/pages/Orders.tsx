@@ -1,0 +1,154 @@
+import { Button, Card, Group, Pill, Stack, Text, Title } from '@mantine/core';
+import { useMemo } from 'react';
+
+import { useOrdersList } from '@/api/queries/orders';
+import { DetailPanels } from '@/components/DetailPanels';
+import { Pagination } from '@/components/Pagination';
+import { QueryError } from '@/components/QueryError';
+import { SearchInput } from '@/components/SearchInput';
+import { usePanelNavigation } from '@/components/usePanelNavigation';
+import { orderListCodec, toOrdersQuery } from '@/features/orders/listState';
+import { OrdersTable } from '@/features/orders/OrdersTable';
+import { OrderStatusTabs } from '@/features/orders/OrderStatusTabs';
+import { PlacedDateRange } from '@/features/orders/PlacedDateRange';
+import { humanize } from '@/lib/format';
+import { nextPagePatch, previousPagePatch } from '@/lib/listState';
+import { useUrlListState } from '@/lib/useUrlListState';
+
+export default function OrdersPage() {
+  const [state, update] = useUrlListState(orderListCodec);
+  const query = useMemo(() => toOrdersQuery(state), [state]);
+  const list = useOrdersList(query);
+  const { openCustomer, openOrder } = usePanelNavigation();
+  const page = list.data;
+  const pageNumber = page?.prev_cursor === null ? 1 : state.page;
+  const searching =
+    state.number !== '' ||
+    state.q !== '' ||
+    state.placedFrom !== undefined ||
+    state.placedTo !== undefined ||
+    state.customerId !== undefined;
+  const clearAll = () =>
+    update({ number: '', q: '', placedFrom: undefined, placedTo: undefined, customerId: undefined });
+  const customerName =
+    state.customerId !== undefined ? page?.items.find((o) => o.customer_id === state.customerId)?.customer_name : undefined;
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1}>Orders</Title>
+        <Text c="dimmed" size="sm">
+          Orders and their items, searchable and sortable.
+        </Text>
+      </div>
+
+      <Card withBorder radius="md" padding="md">
+        <Stack gap="md">
+          <OrderStatusTabs
+            value={state.status}
+            counts={page?.status_counts}
+            onChange={(status) => update({ status })}
+          />
+
+          <Group gap="sm" align="flex-start" wrap="wrap">
+            <SearchInput
+              label="Order number"
+              placeholder="e.g. SO-1099"
+              value={state.number}
+              onSearch={(number) => update({ number }, { replace: true })}
+              w={{ base: '100%', sm: 200 }}
+            />
+            <SearchInput
+              label="Customer"
+              placeholder="Name or email"
+              value={state.q}
+              onSearch={(q) => update({ q }, { replace: true })}
+              w={{ base: '100%', sm: 260 }}
+            />
+            <PlacedDateRange
+              value={{ from: state.placedFrom, to: state.placedTo }}
+              onChange={({ from, to }) => update({ placedFrom: from, placedTo: to })}
+            />
+          </Group>
+
+          {(state.customerId !== undefined || searching) && (
+            <Group gap="sm">
+              {state.customerId !== undefined && (
+                <Pill
+                  withRemoveButton
+                  onRemove={() => update({ customerId: undefined })}
+                  removeButtonProps={{ 'aria-label': 'Show orders of every customer' }}
+                >
+                  Customer: {customerName ?? `#${String(state.customerId)}`}
+                </Pill>
+              )}
+              {searching && (
+                <Button variant="subtle" size="xs" onClick={clearAll}>
+                  Clear filters
+                </Button>
+              )}
+            </Group>
+          )}
+
+          {list.isError ? (
+            <QueryError
+              title="Could not load orders"
+              error={list.error}
+              onRetry={() => (state.cursor !== undefined ? update({ cursor: undefined, page: 1 }) : void list.refetch())}
+              retrying={list.isFetching}
+              retryLabel={state.cursor !== undefined ? 'Back to the first page' : 'Retry'}
+            />
+          ) : page?.items.length === 0 ? (
+            <Stack align="center" gap="xs" py="xl">
+              <Text fw={600}>No orders match</Text>
+              <Text size="sm" c="dimmed">
+                {state.status !== undefined
+                  ? `No ${humanize(state.status).toLowerCase()} orders${searching ? ' with these filters' : ''}.`
+                  : 'Try another search or fewer filters.'}
+              </Text>
+              {searching && (
+                <Button variant="light" onClick={clearAll}>
+                  Clear filters
+                </Button>
+              )}
+            </Stack>
+          ) : (
+            <OrdersTable
+              orders={page?.items ?? []}
+              loading={page === undefined}
+              dimmed={list.isPlaceholderData}
+              sort={state.sort}
+              direction={state.dir}
+              onSort={(sort, dir) => update({ sort, dir })}
+              onOpenOrder={openOrder}
+              onOpenCustomer={openCustomer}
+            />
+          )}
+
+          {page !== undefined && page.items.length > 0 && (
+            <Pagination
+              label="Orders pages"
+              page={pageNumber}
+              pageSize={state.limit}
+              itemCount={page.items.length}
+              total={page.total}
+              totalExact={page.total_exact}
+              hasPrevious={page.prev_cursor !== null}
+              hasNext={page.next_cursor !== null}
+              onPrevious={() => {
+                if (page.prev_cursor !== null) update(previousPagePatch({ ...state, page: pageNumber }, page.prev_cursor));
+              }}
+              onNext={() => {
+                if (page.next_cursor !== null) update(nextPagePatch({ ...state, page: pageNumber }, page.next_cursor));
+              }}
+              onPageSizeChange={(limit) => update({ limit })}
+              disabled={list.isPlaceholderData}
+            />
+          )}
+        </Stack>
+      </Card>
+
+      <DetailPanels />
+    </Stack>
+  );
+}
