@@ -108,7 +108,7 @@ def rfm(days_since_last: int | None, orders: int, spend: Decimal, q: Quintiles |
     f = _score(orders, q.frequency)
     m = _score(float(spend), q.monetary)
     basis = (
-        f"Last order {days_since_last} days ago, {orders} orders, {spend} spent, each ranked in fifths "
+        f"Last order {days_since_last} days ago, {orders} orders, {spend:,.2f} spent, each ranked in fifths "
         f"against {q.customers:,} customers with orders (5 = best fifth)."
     )
     return RfmInsight(recency=r, frequency=f, monetary=m, group=rfm_group(r, f, m), basis=basis)
