@@ -30,14 +30,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bench.scenarios import BenchContext, Scenario, discover
+from bench.scenarios import BenchContext, Load, Scenario, discover
 from shopcrm.config import Settings
 from shopcrm.db import Base, Database
 from shopcrm.demo import SIZES, LoadReport, load_demo_data
+from shopcrm.demo.generate import LOAD_ORDER
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/shopcrm_bench"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-TABLES = ("products", "customers", "orders", "order_items")
+TABLES = LOAD_ORDER
 
 
 @dataclass
@@ -49,10 +50,36 @@ class Result:
     baseline_p50_ms: float
     baseline_p95_ms: float
     error: str | None = None
+    target_p95_ms: float | None = None
+    # throughput scenarios: operations per second of each side, and the target
+    per_s: float | None = None
+    baseline_per_s: float | None = None
+    target_per_s: float | None = None
 
     @property
     def ratio(self) -> float:
+        """System cost over baseline cost: p95 over p95, or for throughput baseline rate over system rate."""
+        if self.per_s is not None and self.baseline_per_s is not None:
+            return self.baseline_per_s / self.per_s if self.per_s > 0 else float("nan")
         return self.p95_ms / self.baseline_p95_ms if self.baseline_p95_ms > 0 else float("nan")
+
+    @property
+    def target(self) -> str:
+        if self.target_per_s is not None:
+            return f">= {self.target_per_s:g}/s"
+        if self.target_p95_ms is not None:
+            return f"p95 <= {self.target_p95_ms:g} ms"
+        return ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.error:
+            return False
+        if self.target_per_s is not None:
+            return (self.per_s or 0.0) >= self.target_per_s
+        if self.target_p95_ms is not None:
+            return self.p95_ms <= self.target_p95_ms
+        return None
 
 
 def database_url() -> URL:
@@ -103,7 +130,7 @@ async def ensure_data(settings: Settings, size: str, seed: int) -> tuple[dict[st
     try:
         counts = await table_counts(database)
         expected = {"products": spec.products, "customers": spec.customers, "orders": spec.orders}
-        if all(counts[t] == n for t, n in expected.items()) and counts["order_items"] > 0:
+        if all(counts[t] == n for t, n in expected.items()) and counts["order_items"] and counts["order_status_events"]:
             print(f"reusing the {size} data set already loaded ({counts['customers']:,} customers)")
             return counts, None
         if counts["customers"] or counts["products"]:
@@ -125,6 +152,8 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 async def run_scenario(sc: Scenario, ctx: BenchContext, n: int | None) -> Result:
+    if sc.kind == "throughput":
+        return await run_load(sc, ctx)
     runs = n or sc.n
     try:
         pair = await sc.factory(ctx)
@@ -148,24 +177,66 @@ async def run_scenario(sc: Scenario, ctx: BenchContext, n: int | None) -> Result
             _percentile(system_s, 95),
             statistics.median(baseline_s),
             _percentile(baseline_s, 95),
+            target_p95_ms=sc.target_p95_ms,
         )
     except Exception as exc:  # report it in the table; the run exits non-zero at the end
-        return Result(sc.name, runs, 0, 0, 0, 0, error=f"{type(exc).__name__}: {exc}")
+        return Result(sc.name, runs, 0, 0, 0, 0, error=f"{type(exc).__name__}: {exc}", target_p95_ms=sc.target_p95_ms)
+
+
+async def run_load(sc: Scenario, ctx: BenchContext) -> Result:
+    """A throughput scenario: the system side, then the baseline, then the check of what they wrote."""
+    load: Load | None = None
+    try:
+        load = await sc.factory(ctx)
+        system = await load.system()
+        baseline = await load.baseline()
+        problems = await load.check()
+        if problems:
+            raise AssertionError("; ".join(problems))
+        if not system.latencies_ms or not baseline.latencies_ms:
+            raise AssertionError("a side completed no operation")
+        return Result(
+            sc.name,
+            system.operations,
+            statistics.median(system.latencies_ms),
+            _percentile(system.latencies_ms, 95),
+            statistics.median(baseline.latencies_ms),
+            _percentile(baseline.latencies_ms, 95),
+            per_s=system.per_second,
+            baseline_per_s=baseline.per_second,
+            target_per_s=sc.target_per_s,
+        )
+    except Exception as exc:
+        return Result(sc.name, 0, 0, 0, 0, 0, error=f"{type(exc).__name__}: {exc}", target_per_s=sc.target_per_s)
+    finally:
+        if load is not None:
+            await load.close()
+
+
+def _met(r: Result) -> str:
+    return {True: "yes", False: "**NO**", None: ""}[r.met]
 
 
 def results_table(results: list[Result]) -> list[str]:
     lines = [
-        "| scenario | n | p50 ms | p95 ms | baseline p95 ms | ratio |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | n | p50 ms | p95 ms | baseline p50 ms | baseline p95 ms | ratio | rate /s (baseline) "
+        "| target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         if r.error:
-            lines.append(f"| {r.name} | {r.n} | error | | | {r.error} |")
-        else:
-            lines.append(
-                f"| {r.name} | {r.n} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.baseline_p95_ms:.2f} | {r.ratio:.2f} |"
-            )
+            lines.append(f"| {r.name} | {r.n} | error | | | | | | {r.target} | {_met(r)} |")
+            continue
+        rate = f"{r.per_s:,.0f} ({r.baseline_per_s:,.0f})" if r.per_s is not None and r.baseline_per_s else ""
+        lines.append(
+            f"| {r.name} | {r.n} | {r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.baseline_p50_ms:.2f} | "
+            f"{r.baseline_p95_ms:.2f} | {r.ratio:.2f} | {rate} | {r.target} | {_met(r)} |"
+        )
     return lines
+
+
+def errors_list(results: list[Result]) -> list[str]:
+    return [f"- {r.name}: {r.error}" for r in results if r.error]
 
 
 def load_markdown(report: LoadReport, peak_rss_mib: float) -> str:
@@ -211,17 +282,32 @@ async def run(url: URL, args: argparse.Namespace) -> int:
     try:
         server_version = await raw.fetchval("SHOW server_version")
         for name, sc in scenarios.items():
-            ctx = BenchContext(settings, database, raw, counts, random.Random(f"{args.seed}:{name}"))
+            ctx = BenchContext(
+                settings,
+                database,
+                raw,
+                counts,
+                random.Random(f"{args.seed}:{name}"),
+                database_url=url.render_as_string(hide_password=False),
+            )
             print(f"running {name} ...", flush=True)
-            results.append(await run_scenario(sc, ctx, args.n))
+            t0 = time.perf_counter()
+            result = await run_scenario(sc, ctx, args.n)
+            results.append(result)
+            status = f"error: {result.error}" if result.error else f"p95 {result.p95_ms:.2f} ms"
+            if result.per_s is not None:
+                status += f", {result.per_s:,.0f}/s"
+            print(f"  {status} ({time.perf_counter() - t0:.1f} s)", flush=True)
     finally:
         await raw_conn.close()
         await raw_engine.dispose()
         await database.dispose()
 
     table = results_table(results)
-    print("\n".join(table))
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    errors = errors_list(results)
+    print("\n".join(table + (["", *errors] if errors else [])))
+    now = dt.datetime.now(dt.UTC)
+    when = now.strftime("%Y-%m-%d %H:%M UTC")
     md = [
         "# Benchmark results",
         "",
@@ -230,9 +316,13 @@ async def run(url: URL, args: argparse.Namespace) -> int:
         "",
         "Times are per call (`time.perf_counter`), warm-up runs excluded; each scenario's system side and its "
         "baseline run alternately in the same process. ratio = p95 / baseline p95 (above 1: slower than the "
-        "baseline).",
+        "baseline); for throughput rows (rate /s given) n is the orders the system side completed, the times are "
+        "per request, and ratio = baseline rate / system rate. See bench/README.md for what each scenario does.",
         "",
         *table,
+        "",
+        *([*errors, ""] if errors else []),
+        f"{sum(1 for r in results if r.met)} of {sum(1 for r in results if r.met is not None)} targets met.",
         "",
         "## demo_load",
         "",
@@ -244,7 +334,13 @@ async def run(url: URL, args: argparse.Namespace) -> int:
     else:
         md.append("No load recorded here (the data set was loaded before bench/results/demo_load.md existed).\n")
     (RESULTS_DIR / "latest.md").write_text("\n".join(md))
-    print(f"written {RESULTS_DIR / 'latest.md'}")
+    # A dated copy of a full run (not of --only / --n runs) to keep alongside the notes.
+    written = [RESULTS_DIR / "latest.md"]
+    if not args.only and not args.n:
+        dated = RESULTS_DIR / f"bench-{now.strftime('%Y-%m-%d')}.md"
+        dated.write_text("\n".join(md))
+        written.append(dated)
+    print("written " + ", ".join(str(p) for p in written))
     return 1 if any(r.error for r in results) else 0
 
 

@@ -11,7 +11,7 @@ from shopcrm.demo import DemoSize, has_data, load_demo_data
 from shopcrm.demo.checks import consistency_problems, database_digest, dataset_digest
 from shopcrm.demo.generate import generate
 
-TABLES = ("products", "customers", "orders", "order_items")
+TABLES = ("products", "customers", "orders", "order_items", "order_status_events")
 # Several COPY chunks per table, the same code path as the large size.
 MINI = DemoSize("mini", customers=5_000, orders=25_000, products=400, bulk=True, chunk_rows=3_000)
 
@@ -22,7 +22,7 @@ def _require_postgresql(database: Database) -> None:
 
 
 async def _schema(conn: AsyncConnection) -> dict[str, str]:
-    """Every index and constraint of the four tables, name -> definition, from the catalog."""
+    """Every index and constraint of the demo tables, name -> definition, from the catalog."""
     rows = await conn.execute(
         text(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "

@@ -12,8 +12,11 @@ from shopcrm.customers.models import Customer
 from shopcrm.db import Base, Database
 from shopcrm.demo import DemoDataError, has_data, load_demo_data
 from shopcrm.demo.checks import consistency_problems, database_digest, dataset_digest
-from shopcrm.demo.generate import SIZES, generate
+from shopcrm.demo.generate import DEFAULT_ANCHOR, SIZES, generate
+from shopcrm.orders import service as orders_service
 from shopcrm.orders.models import OrderStatus
+
+TABLES = ("products", "customers", "orders", "order_items", "order_status_events")
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -22,13 +25,13 @@ async def _counts(database: Database) -> dict[str, int]:
     async with database.engine.connect() as conn:
         return {
             t: int((await conn.execute(select(func.count()).select_from(Base.metadata.tables[t]))).scalar_one())
-            for t in ("products", "customers", "orders", "order_items")
+            for t in TABLES
         }
 
 
 async def _clear(database: Database) -> None:
     async with database.engine.begin() as conn:
-        for t in ("order_items", "orders", "customers", "products"):
+        for t in reversed(TABLES):
             await conn.execute(delete(Base.metadata.tables[t]))
 
 
@@ -44,6 +47,7 @@ async def test_small_load_counts_consistency_and_realism(database: Database) -> 
     assert 9_000 <= counts["orders"] <= 11_000
     assert 250 <= counts["products"] <= 350
     assert 2.5 <= counts["order_items"] / counts["orders"] <= 3.5
+    assert 3.5 <= counts["order_status_events"] / counts["orders"] <= 5.5
     assert report.elapsed_seconds < 30
     assert report.rows_per_second > 0
     assert any(re.fullmatch(r"orders: [\d,]+ / 10,000", line) for line in lines)
@@ -92,12 +96,44 @@ async def test_small_load_counts_consistency_and_realism(database: Database) -> 
         spends = sorted((r[0] for r in await conn.execute(text("SELECT total_spend FROM customers"))), reverse=True)
         assert 20 * sum(spends[: len(spends) // 100]) > sum(spends)
 
+        # status history: every way out of the fulfilment chain occurs; some orders arrive already paid
+        changes = {
+            (a, b)
+            for a, b in await conn.execute(text("SELECT DISTINCT from_status, to_status FROM order_status_events"))
+        }
+        assert {(None, "pending"), (None, "paid"), ("shipped", "delivered")} <= changes
+        assert {("pending", "cancelled"), ("paid", "cancelled"), ("processing", "cancelled")} <= changes
+        assert {("paid", "refunded"), ("shipped", "refunded"), ("delivered", "refunded")} <= changes
+        assert await scalar("SELECT count(*) FROM order_status_events WHERE changed_by_user_id IS NOT NULL") == 0
+        latest = (await conn.execute(text("SELECT max(changed_at) FROM order_status_events"))).scalar_one()
+        latest = latest if isinstance(latest, dt.datetime) else dt.datetime.fromisoformat(latest)
+        assert latest.replace(tzinfo=dt.UTC) <= DEFAULT_ANCHOR
+        # a changed order's history ends when it was last updated
+        assert (
+            await scalar(
+                "SELECT count(*) FROM orders o WHERE o.updated_at <> "
+                "(SELECT max(e.changed_at) FROM order_status_events e WHERE e.order_id = o.id) "
+                "AND o.status NOT IN ('pending', 'paid')"
+            )
+            == 0
+        )
+
     async with database.sessionmaker() as session:
         customer = (await session.execute(select(Customer).where(Customer.total_orders > 0).limit(1))).scalar_one()
         assert customer.created_at.tzinfo is not None
         assert customer.first_order_at is not None
         assert customer.first_order_at.utcoffset() == dt.timedelta(0)
         assert customer.created_at < customer.first_order_at
+
+        # what the order details panel shows
+        order_id = await session.scalar(text("SELECT min(id) FROM orders WHERE status = 'refunded'"))
+        details = await orders_service.order_details(session, order_id=int(order_id))
+        assert details.history[0].from_status is None
+        assert details.history[0].changed_at == details.placed_at
+        assert details.history[-1].to_status == OrderStatus.refunded
+        assert [h.from_status for h in details.history[1:]] == [h.to_status for h in details.history[:-1]]
+        assert all(a.changed_at < b.changed_at for a, b in zip(details.history, details.history[1:], strict=False))
+        assert all(h.changed_by is None for h in details.history)
 
 
 async def test_same_seed_same_rows_other_seed_other_rows(database: Database) -> None:
@@ -129,7 +165,7 @@ async def test_refuses_a_database_that_has_data(database: Database) -> None:
     assert await has_data(database)
     with pytest.raises(DemoDataError, match="already has customers or products"):
         await load_demo_data(database, "small")
-    assert await _counts(database) == {"products": 0, "customers": 1, "orders": 0, "order_items": 0}
+    assert await _counts(database) == {t: int(t == "customers") for t in TABLES}
     async with database.engine.connect() as conn:
         email = (await conn.execute(text("SELECT email FROM customers"))).scalar_one()
     assert email == "existing@example.com"

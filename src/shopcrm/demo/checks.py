@@ -17,6 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shopcrm.db import Base
 from shopcrm.demo.encoding import python_values
 from shopcrm.demo.generate import LOAD_ORDER, TABLE_COLUMNS, DemoDataset, DemoSize, generate
+from shopcrm.orders.models import OrderStatus
+from shopcrm.orders.service import TRANSITIONS
+
+
+def _transition_sql() -> str:
+    """A condition true for the status changes an order may make (and the first event's NULL -> pending/paid)."""
+    pairs = " OR ".join(
+        f"(from_status = '{a.value}' AND to_status = '{b.value}')"
+        for a, targets in TRANSITIONS.items()
+        for b in targets
+    )
+    first = f"(from_status IS NULL AND to_status IN ('{OrderStatus.pending.value}', '{OrderStatus.paid.value}'))"
+    return f"{first} OR {pairs}"
+
 
 # Each query counts the rows breaking one rule; all must be 0. "Counted" orders are those whose
 # status is not in shopcrm.orders.models.UNCOUNTED_STATUSES (cancelled, refunded).
@@ -56,6 +70,43 @@ CONSISTENCY_CHECKS: dict[str, str] = {
     "unsubscribed_with_consent": "SELECT count(*) FROM customers WHERE unsubscribed_at IS NOT NULL AND email_consent",
     "cost_not_below_price": "SELECT count(*) FROM products WHERE cost IS NOT NULL AND cost >= price",
     "emails_not_unique": "SELECT count(*) - count(DISTINCT lower(email)) FROM customers",
+    # status history: each order's latest event (by changed_at, then id) is its current status
+    "event_last_status": """
+        SELECT count(*) FROM orders o
+        LEFT JOIN (
+            SELECT order_id, to_status,
+                   row_number() OVER (PARTITION BY order_id ORDER BY changed_at DESC, id DESC) AS rn
+            FROM order_status_events
+        ) e ON e.order_id = o.id AND e.rn = 1
+        WHERE e.to_status IS NULL OR e.to_status <> o.status
+    """,
+    # ... the first one is at placed_at, from NULL
+    "event_first_at_placed": """
+        SELECT count(*) FROM orders o
+        JOIN (
+            SELECT order_id, from_status, changed_at,
+                   row_number() OVER (PARTITION BY order_id ORDER BY changed_at, id) AS rn
+            FROM order_status_events
+        ) e ON e.order_id = o.id AND e.rn = 1
+        WHERE e.from_status IS NOT NULL OR e.changed_at <> o.placed_at
+    """,
+    "event_customer": """
+        SELECT count(*) FROM order_status_events e JOIN orders o ON o.id = e.order_id
+        WHERE e.customer_id <> o.customer_id
+    """,
+    # in id order within an order, times strictly increase and each change starts where the last one ended
+    "event_sequence": """
+        SELECT count(*) FROM (
+            SELECT from_status, changed_at,
+                   lag(to_status) OVER (PARTITION BY order_id ORDER BY id) AS prev_status,
+                   lag(changed_at) OVER (PARTITION BY order_id ORDER BY id) AS prev_at,
+                   row_number() OVER (PARTITION BY order_id ORDER BY id) AS rn
+            FROM order_status_events
+        ) e
+        WHERE e.rn > 1 AND (e.changed_at <= e.prev_at OR e.from_status IS NULL OR e.from_status <> e.prev_status)
+    """,
+    # built from the enum and TRANSITIONS, no outside input
+    "event_transition_invalid": f"SELECT count(*) FROM order_status_events WHERE NOT ({_transition_sql()})",  # noqa: S608
 }
 
 
@@ -93,7 +144,7 @@ def demo_columns() -> dict[str, list[str]]:
 
 
 async def database_digest(conn: AsyncConnection) -> str:
-    """SHA-256 over every demo column of every row of the four tables, in id order."""
+    """SHA-256 over every demo column of every row of the demo tables, in id order."""
     h = hashlib.sha256()
     for table_name in LOAD_ORDER:
         table = Base.metadata.tables[table_name]

@@ -126,6 +126,20 @@ class Items:
 
 
 @dataclass
+class Events:
+    """Each order's status history, rows grouped by order (ascending) and in time order within one.
+
+    `from_status` is the previous row's `to_status` within the order (NULL on its first row), so it is
+    derived when columns are built rather than stored.
+    """
+
+    order_id: I64
+    to_status: npt.NDArray[np.int8]
+    changed_at: I64
+    first: Bools  # the order's first event (from_status NULL)
+
+
+@dataclass
 class DemoDataset:
     size: DemoSize
     seed: int
@@ -134,6 +148,7 @@ class DemoDataset:
     customers: Customers
     orders: Orders
     items: Items
+    events: Events
 
     @property
     def counts(self) -> dict[str, int]:
@@ -142,6 +157,7 @@ class DemoDataset:
             "customers": len(self.customers.first),
             "orders": len(self.orders.placed),
             "order_items": len(self.items.order_id),
+            "order_status_events": len(self.events.order_id),
         }
 
 
@@ -301,6 +317,20 @@ _STATUS_DELAY_S = np.array(
      [10 * 86400, 30 * 86400]],
     dtype=np.int64,
 )  # fmt: skip
+# A cancelled order was cancelled at least 5 minutes after it was placed (its history needs the room).
+_STATUS_DELAY_S[_STATUS_INDEX[OrderStatus.cancelled.value], 0] = 300
+
+# Status history. The fulfilment chain is pending -> paid -> processing -> shipped -> delivered (codes
+# 0..4, as in ORDER_STATUSES); cancelled leaves it from pending/paid/processing, refunded from
+# paid/processing/shipped/delivered. Some orders arrive already paid (card captured at checkout).
+_CANCELLED = _STATUS_INDEX[OrderStatus.cancelled.value]
+_REFUNDED = _STATUS_INDEX[OrderStatus.refunded.value]
+_ARRIVES_PAID = 0.35
+_CANCELLED_FROM = np.array([0.45, 0.35, 0.20, 0.0, 0.0])  # share of cancellations per chain status left
+_REFUNDED_FROM = np.array([0.0, 0.10, 0.10, 0.20, 0.60])
+# Typical time to reach each status from the previous one, seconds (median of a log-normal, spread 0.6).
+# Only the proportions matter: the steps are scaled to end exactly when the order got its status.
+_STEP_MEDIAN_S = np.array([0, 300, 4 * 3600, 30 * 3600, 3 * 86400, 6 * 3600, 7 * 86400], dtype=np.float64)
 
 
 def _unix_us(moment: dt.datetime) -> int:
@@ -320,7 +350,8 @@ def generate(size: DemoSize, seed: int = 42, anchor: dt.datetime = DEFAULT_ANCHO
     products = _products(rng, size.products, start_us, anchor_us)
     orders, items = _orders_and_items(rng, size, products, start_us, anchor_us)
     customers = _customers(rng, size.customers, orders, start_us, anchor_us)
-    return DemoDataset(size, seed, anchor_us, products, customers, orders, items)
+    events = _events(rng, orders)
+    return DemoDataset(size, seed, anchor_us, products, customers, orders, items, events)
 
 
 def _products(rng: np.random.Generator, n: int, start_us: int, anchor_us: int) -> Products:
@@ -432,6 +463,48 @@ def _ensure_every_status(status: I64, bracket: npt.NDArray[np.intp]) -> None:
             candidates = np.flatnonzero(counts[status] > 1)
         if len(candidates):
             status[candidates[-1]] = code
+
+
+def _events(rng: np.random.Generator, orders: Orders) -> Events:
+    """The path each order took to its status, ending exactly at its updated_at.
+
+    The first event (from NULL to pending, or to paid) is at placed_at; each later one follows the
+    previous by a scaled step, so times strictly increase and never pass the anchor (updated_at does not).
+    """
+    status, n = orders.status, len(orders.status)
+    terminal = (status == _CANCELLED) | (status == _REFUNDED)
+    # Last chain status reached: the status itself, or where the order left the chain.
+    chain_end = np.where(terminal, 0, status)
+    cancelled, refunded = status == _CANCELLED, status == _REFUNDED
+    chain_end[cancelled] = _sample(rng, _CANCELLED_FROM, int(cancelled.sum()))
+    chain_end[refunded] = _sample(rng, _REFUNDED_FROM, int(refunded.sum()))
+    chain_start = ((rng.random(n) < _ARRIVES_PAID) & (chain_end >= 1)).astype(np.int64)
+    counts = chain_end - chain_start + 1 + terminal
+    total = int(counts.sum())
+
+    order_index = np.repeat(np.arange(n, dtype=np.int64), counts)
+    first_row = np.cumsum(counts) - counts
+    step = np.arange(total, dtype=np.int64) - first_row[order_index]  # 0 for the first event of an order
+    to_status = chain_start[order_index] + step
+    last = step == counts[order_index] - 1
+    to_status = np.where(last & terminal[order_index], status[order_index], to_status)
+
+    # Times: step durations drawn around their typical value, scaled to fill placed_at .. updated_at,
+    # in whole seconds when the span allows (at least one second per step) and microseconds otherwise.
+    weight = _STEP_MEDIAN_S[to_status] * np.exp(rng.normal(0.0, 0.6, total))
+    weight[step == 0] = 0.0
+    weight_sum = np.add.reduceat(weight, first_row) if n else np.zeros(0)
+    steps = counts - 1
+    span = orders.updated - orders.placed
+    unit = np.where(span >= steps * SECOND, SECOND, 1)
+    spare = span // unit - steps  # units left after one per step
+    share = np.divide(weight, weight_sum[order_index], out=np.zeros(total), where=weight_sum[order_index] > 0)
+    increment = np.where(step > 0, 1 + np.floor(share * spare[order_index]).astype(np.int64), 0)
+    offset = (np.cumsum(increment) - np.cumsum(increment)[first_row][order_index]) * unit[order_index]
+    changed_at = orders.placed[order_index] + offset
+    # The last step takes what rounding left, so a changed order's history ends at its updated_at.
+    changed_at = np.where(last & (step > 0), orders.updated[order_index], changed_at)
+    return Events(order_index + 1, to_status.astype(np.int8), changed_at, step == 0)
 
 
 def _customers(rng: np.random.Generator, n: int, orders: Orders, start_us: int, anchor_us: int) -> Customers:
@@ -614,10 +687,30 @@ def item_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
     ]
 
 
+def event_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
+    e, v = ds.events, VOCABS
+    order_id = e.order_id[a:b]
+    first = e.first[a:b]
+    # from_status: the previous row's to_status (the same order's previous event unless this is its first).
+    previous = np.zeros(b - a, dtype=np.int8)
+    if b > a:
+        previous[1:] = e.to_status[a : b - 1]
+        previous[0] = e.to_status[a - 1] if a > 0 else 0
+    return [
+        num("id", "int8", np.arange(a + 1, b + 1, dtype=np.int64)),
+        num("order_id", "int8", order_id),
+        num("customer_id", "int8", ds.orders.customer_id[order_id - 1]),
+        num("changed_at", "timestamptz", e.changed_at[a:b]),
+        text("from_status", v.order_status.pick(previous), null=first),
+        text("to_status", v.order_status.pick(e.to_status[a:b])),
+    ]
+
+
 TABLE_COLUMNS = {
     "products": product_columns,
     "customers": customer_columns,
     "orders": order_columns,
     "order_items": item_columns,
+    "order_status_events": event_columns,
 }
-LOAD_ORDER: tuple[str, ...] = ("products", "customers", "orders", "order_items")
+LOAD_ORDER: tuple[str, ...] = ("products", "customers", "orders", "order_items", "order_status_events")

@@ -1,6 +1,6 @@
 """Loading the demo data set: executemany on SQLite, binary COPY on PostgreSQL.
 
-PostgreSQL loads run in ONE transaction on one connection: lock the four tables, check they are
+PostgreSQL loads run in ONE transaction on one connection: lock the five tables, check they are
 empty, (bulk sizes) drop the secondary indexes, unique constraints and foreign keys named in the
 models, COPY, recreate exactly those from the SQLAlchemy metadata, reset the identity sequences,
 ANALYZE, commit. Any failure rolls the whole thing back, DDL included, so the schema always ends
@@ -64,6 +64,7 @@ class LoadReport:
     customers: int
     orders: int
     order_items: int
+    order_status_events: int
     elapsed_seconds: float  # the whole call: generation + writing + indexes
     generate_seconds: float
     # Writing each table (COPY or inserts) and, on bulk loads, rebuilding its indexes.
@@ -78,11 +79,12 @@ class LoadReport:
             "customers": self.customers,
             "orders": self.orders,
             "order_items": self.order_items,
+            "order_status_events": self.order_status_events,
         }
 
     @property
     def total_rows(self) -> int:
-        return self.products + self.customers + self.orders + self.order_items
+        return sum(self.rows.values())
 
     @property
     def rows_per_second(self) -> float:
@@ -169,6 +171,7 @@ async def load_demo_data(
         customers=counts["customers"],
         orders=counts["orders"],
         order_items=counts["order_items"],
+        order_status_events=counts["order_status_events"],
         elapsed_seconds=elapsed,
         generate_seconds=phases["generate"],
         table_seconds=table_seconds,
@@ -380,7 +383,7 @@ async def _copy_table(raw: Any, ds: DemoDataset, table_name: str, *, freeze: boo
         return
     builder = TABLE_COLUMNS[table_name]
     columns = [c.name for c in builder(ds, 0, 0)]
-    chunk = ds.size.chunk_rows * (4 if table_name == "order_items" else 1)
+    chunk = ds.size.chunk_rows * (4 if table_name in ("order_items", "order_status_events") else 1)
     ranges = [(a, min(n, a + chunk)) for a in range(0, n, chunk)]
 
     def build(a: int, b: int) -> bytes:

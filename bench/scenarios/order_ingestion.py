@@ -1,0 +1,420 @@
+"""Order ingestion through the real HTTP API: orders per second with 2 concurrent clients.
+
+System: `shopcrm serve` (uvicorn, one worker, SHOPCRM_LOG_LEVEL=WARNING) started on a free loopback
+port against the benchmark database, an API token for a benchmark admin (`shopcrm create-user`, once;
+`shopcrm create-token`), and 2 httpx.AsyncClient loops POSTing /api/orders for DURATION_S seconds.
+Baseline: the same writes as one hand-written SQL transaction per order on 2 asyncpg connections.
+
+Orders go to existing customers (a random pool) and products that have plenty of stock, numbered
+BENCH-<run>-<side>-<n>. Afterwards the check verifies in SQL that the pool's customers' spend, order
+count and first/last order times equal the aggregates of their counted orders, that the products'
+stock went down by exactly what was ordered and never below zero, and that each new order has its
+items and one status event. Then every BENCH- order is deleted and the customers' and products'
+figures are put back, so the data set is left as it was found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.scenarios import BenchContext, Load, LoadRun, load
+
+DURATION_S = float(os.environ.get("BENCH_INGEST_SECONDS", "15"))
+CLIENTS = 2
+WARMUP_ORDERS = 30  # per side, untimed (they are still checked and cleaned up)
+TARGET_PER_S = 300.0
+BENCH_EMAIL = "bench@shopcrm.local"
+MIN_STOCK = 500
+CUSTOMER_POOL = 3_000
+PRODUCT_POOL = 600
+PREFIX = "BENCH-"
+CENT = Decimal("0.01")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "shopcrm.cli", *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+async def undo_bench_orders(conn: Any, pattern: str) -> int:
+    """Delete the BENCH orders matching `pattern` and put back what they changed; returns how many.
+
+    Stock taken goes back to the products; the customers' figures are recomputed from their remaining
+    counted orders (the data set keeps them equal, which the check verifies before this runs).
+    """
+    async with conn.transaction():
+        customers = [
+            r["customer_id"]
+            for r in await conn.fetch("SELECT DISTINCT customer_id FROM orders WHERE order_number LIKE $1", pattern)
+        ]
+        if not customers:
+            return 0
+        await conn.execute(
+            "UPDATE products p SET stock = p.stock + t.q FROM ("
+            " SELECT i.product_id, sum(i.quantity) AS q FROM order_items i JOIN orders o ON o.id = i.order_id"
+            " WHERE o.order_number LIKE $1 AND o.status NOT IN ('cancelled', 'refunded') GROUP BY i.product_id"
+            ") t WHERE p.id = t.product_id",
+            pattern,
+        )
+        deleted = await conn.fetchval(
+            "WITH d AS (DELETE FROM orders WHERE order_number LIKE $1 RETURNING 1) SELECT count(*) FROM d", pattern
+        )
+        await conn.execute(
+            "UPDATE customers c SET total_orders = a.n, total_spend = a.s, first_order_at = a.f, last_order_at = a.l "
+            "FROM (SELECT c2.id, count(o.id) AS n, coalesce(sum(o.total_amount), 0) AS s, min(o.placed_at) AS f, "
+            "      max(o.placed_at) AS l FROM customers c2 LEFT JOIN orders o ON o.customer_id = c2.id "
+            "      AND o.status NOT IN ('cancelled', 'refunded') WHERE c2.id = ANY($1::bigint[]) GROUP BY c2.id) a "
+            "WHERE c.id = a.id",
+            customers,
+        )
+        return int(deleted)
+
+
+class Ingestion:
+    def __init__(self, ctx: BenchContext) -> None:
+        self.ctx = ctx
+        self.run = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        self.rng = random.Random(ctx.rng.random())
+        self.env = dict(os.environ, DATABASE_URL=ctx.database_url, SHOPCRM_LOG_LEVEL="WARNING")
+        self.dsn = ctx.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.log = Path(tempfile.gettempdir()) / f"shopcrm-bench-serve-{self.run}.log"
+        self.base_url = ""
+        self.token = ""
+        self.token_name = f"bench-{self.run}"
+        self.customers: list[int] = []
+        self.products: list[tuple[int, str, Decimal]] = []  # id, sku, price
+        self.stock_before: dict[int, int] = {}
+        self.updated_before: dict[str, list[tuple[int, dt.datetime]]] = {}
+        self.done: dict[str, int] = {"S": 0, "B": 0}  # orders each side completed (warm-up included)
+        self.seq = 0
+
+    # --- setup -----------------------------------------------------------------------------------
+
+    async def setup(self) -> None:
+        raw = self.ctx.raw
+        leftovers = await undo_bench_orders(raw, PREFIX + "%")
+        if leftovers:
+            print(f"  removed {leftovers} orders left by an interrupted run", flush=True)
+        ids = sorted({self.ctx.rng.randint(1, self.ctx.counts["customers"]) for _ in range(CUSTOMER_POOL)})
+        self.customers = ids
+        rows = await raw.fetch(
+            "SELECT id, sku, price, stock FROM products WHERE stock >= $1 ORDER BY id LIMIT $2", MIN_STOCK, PRODUCT_POOL
+        )
+        if len(rows) < 50:
+            raise RuntimeError(f"only {len(rows)} products have {MIN_STOCK}+ in stock")
+        self.products = [(r["id"], r["sku"], r["price"]) for r in rows]
+        self.stock_before = {r["id"]: r["stock"] for r in rows}
+        self.updated_before = {
+            "customers": [
+                (r["id"], r["updated_at"])
+                for r in await raw.fetch("SELECT id, updated_at FROM customers WHERE id = ANY($1::bigint[])", ids)
+            ],
+            "products": [
+                (r["id"], r["updated_at"])
+                for r in await raw.fetch(
+                    "SELECT id, updated_at FROM products WHERE id = ANY($1::bigint[])", list(self.stock_before)
+                )
+            ],
+        }
+        await self._token()
+        await self._serve()
+
+    async def _token(self) -> None:
+        exists = await self.ctx.raw.fetchval("SELECT 1 FROM users WHERE email = $1", BENCH_EMAIL)
+        if not exists:
+            env = dict(self.env, SHOPCRM_NEW_PASSWORD=secrets.token_urlsafe(24))
+            done = await asyncio.to_thread(
+                _cli, env, "create-user", "--email", BENCH_EMAIL, "--name", "Benchmark", "--role", "admin"
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"shopcrm create-user failed: {done.stderr.strip() or done.stdout.strip()}")
+        done = await asyncio.to_thread(
+            _cli, self.env, "create-token", "--email", BENCH_EMAIL, "--name", self.token_name, "--days", "1"
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"shopcrm create-token failed: {done.stderr.strip() or done.stdout.strip()}")
+        self.token = done.stdout.strip().splitlines()[-1]
+
+    async def _serve(self) -> None:
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        with self.log.open("wb") as out:
+            self.server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI; returns at once
+                [sys.executable, "-m", "shopcrm.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        async with httpx.AsyncClient(base_url=self.base_url) as client:
+            while True:
+                if self.server.poll() is not None:
+                    raise RuntimeError(f"shopcrm serve exited: {self._log_tail()}")
+                try:
+                    if (await client.get("/api/health", timeout=2)).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"shopcrm serve did not answer within 30 s: {self._log_tail()}")
+                await asyncio.sleep(0.2)
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    # --- orders ----------------------------------------------------------------------------------
+
+    def _next_order(self, side: str) -> dict[str, Any]:
+        self.seq += 1
+        lines = self.rng.choices((1, 2, 3, 4), weights=(0.35, 0.3, 0.2, 0.15))[0]
+        picked = self.rng.sample(self.products, lines)
+        return {
+            "order_number": f"{PREFIX}{self.run}-{side}-{self.seq}",
+            "customer_id": self.rng.choice(self.customers),
+            "status": "paid" if self.rng.random() < 0.4 else "pending",
+            "items": [{"sku": sku, "quantity": 1 if self.rng.random() < 0.8 else 2} for _, sku, _ in picked],
+            "shipping": {
+                "name": "Bench Customer",
+                "address1": "1 Benchmark Road",
+                "city": "Springfield",
+                "postal_code": "12345",
+                "country": "US",
+            },
+        }
+
+    async def _loop(self, send: Any, deadline: float | None, count: int | None, latencies: list[float]) -> None:
+        n = 0
+        while (deadline is None or time.perf_counter() < deadline) and (count is None or n < count):
+            t0 = time.perf_counter()
+            await send()
+            latencies.append((time.perf_counter() - t0) * 1000)
+            n += 1
+
+    async def _drive(self, make_sender: Any, side: str) -> LoadRun:
+        senders = [await make_sender() for _ in range(CLIENTS)]
+        try:
+            warm: list[float] = []
+            await asyncio.gather(*(self._loop(s, None, WARMUP_ORDERS // CLIENTS, warm) for s, _ in senders))
+            latencies: list[float] = []
+            t0 = time.perf_counter()
+            deadline = t0 + DURATION_S
+            await asyncio.gather(*(self._loop(s, deadline, None, latencies) for s, _ in senders))
+            elapsed = time.perf_counter() - t0
+        finally:
+            for _, close in senders:
+                await close()
+        return LoadRun(len(latencies), elapsed, latencies)
+
+    async def system(self) -> LoadRun:
+        async def make_sender() -> tuple[Any, Any]:
+            client = httpx.AsyncClient(
+                base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30
+            )
+
+            async def send() -> None:
+                response = await client.post("/api/orders", json=self._next_order("S"))
+                if response.status_code != 201:
+                    raise RuntimeError(f"POST /api/orders: {response.status_code} {response.text[:300]}")
+                self.done["S"] += 1
+
+            return send, client.aclose
+
+        return await self._drive(make_sender, "S")
+
+    async def baseline(self) -> LoadRun:
+        prices = {sku: price for _, sku, price in self.products}
+
+        async def make_sender() -> tuple[Any, Any]:
+            conn = await asyncpg.connect(self.dsn)
+
+            async def send() -> None:
+                await self._hand_order(conn, self._next_order("B"), prices)
+                self.done["B"] += 1
+
+            return send, conn.close
+
+        return await self._drive(make_sender, "B")
+
+    async def _hand_order(self, conn: Any, order: dict[str, Any], prices: dict[str, Decimal]) -> None:
+        """The ingestion's writes as one transaction by hand (what create_order does, minus the ORM)."""
+        skus = [item["sku"] for item in order["items"]]
+        shipping = order["shipping"]
+        async with conn.transaction():
+            customer_id = await conn.fetchval("SELECT id FROM customers WHERE id = $1", order["customer_id"])
+            products = {
+                r["sku"]: r for r in await conn.fetch("SELECT id, sku, price FROM products WHERE sku = ANY($1)", skus)
+            }
+            lines = [(products[i["sku"]]["id"], i["quantity"], products[i["sku"]]["price"]) for i in order["items"]]
+            total = sum((price * qty for _, qty, price in lines), Decimal("0")).quantize(CENT)
+            now = dt.datetime.now(dt.UTC)
+            order_id = await conn.fetchval(
+                "INSERT INTO orders (customer_id, order_number, placed_at, status, total_amount, currency, "
+                "shipping_name, shipping_address1, shipping_city, shipping_postal_code, shipping_country) "
+                "VALUES ($1, $2, $3, $4, $5, 'USD', $6, $7, $8, $9, $10) "
+                "ON CONFLICT (order_number) DO NOTHING RETURNING id",
+                customer_id,
+                order["order_number"],
+                now,
+                order["status"],
+                total,
+                shipping["name"],
+                shipping["address1"],
+                shipping["city"],
+                shipping["postal_code"],
+                shipping["country"],
+            )
+            if order_id is None:
+                raise RuntimeError(f"order number {order['order_number']} already taken")
+            for product_id, qty, _ in sorted(lines):
+                taken = await conn.fetchval(
+                    "UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 "
+                    "RETURNING id",
+                    product_id,
+                    qty,
+                )
+                if taken is None:
+                    raise RuntimeError(f"not enough stock for product {product_id}")
+            await conn.execute(
+                "INSERT INTO order_items (order_id, product_id, customer_id, quantity, price) "
+                "SELECT $1, p, $2, q, pr FROM unnest($3::bigint[], $4::int[], $5::numeric[]) AS t(p, q, pr)",
+                order_id,
+                customer_id,
+                [p for p, _, _ in lines],
+                [q for _, q, _ in lines],
+                [pr for _, _, pr in lines],
+            )
+            await conn.execute(
+                "UPDATE customers SET total_spend = total_spend + $2, total_orders = total_orders + 1, "
+                "first_order_at = LEAST(first_order_at, $3), last_order_at = GREATEST(last_order_at, $3), "
+                "updated_at = now() WHERE id = $1",
+                customer_id,
+                total,
+                now,
+            )
+            await conn.execute(
+                "INSERT INTO order_status_events (order_id, customer_id, from_status, to_status, changed_at) "
+                "VALUES ($1, $2, NULL, $3, now())",
+                order_id,
+                customer_id,
+                order["status"],
+            )
+
+    # --- check and clean up ------------------------------------------------------------------------
+
+    async def check(self) -> list[str]:
+        raw = self.ctx.raw
+        pattern = f"{PREFIX}{self.run}-%"
+        problems: list[str] = []
+        for side, done in self.done.items():
+            stored = await raw.fetchval(
+                "SELECT count(*) FROM orders WHERE order_number LIKE $1", f"{PREFIX}{self.run}-{side}-%"
+            )
+            if stored != done:
+                problems.append(f"side {side}: {done} orders answered, {stored} stored")
+        wrong_customers = await raw.fetchval(
+            "SELECT count(*) FROM customers c LEFT JOIN ("
+            " SELECT customer_id, count(*) AS n, sum(total_amount) AS s, min(placed_at) AS f, max(placed_at) AS l"
+            " FROM orders WHERE customer_id = ANY($1::bigint[]) AND status NOT IN ('cancelled', 'refunded')"
+            " GROUP BY customer_id) a ON a.customer_id = c.id "
+            "WHERE c.id = ANY($1::bigint[]) AND (c.total_orders <> coalesce(a.n, 0) "
+            " OR c.total_spend <> coalesce(a.s, 0) OR c.first_order_at IS DISTINCT FROM a.f "
+            " OR c.last_order_at IS DISTINCT FROM a.l)",
+            self.customers,
+        )
+        if wrong_customers:
+            problems.append(f"{wrong_customers} customers' spend/order count/order times differ from their orders")
+        negative = await raw.fetchval("SELECT count(*) FROM products WHERE stock < 0")
+        if negative:
+            problems.append(f"{negative} products have negative stock")
+        taken = {
+            r["product_id"]: r["q"]
+            for r in await raw.fetch(
+                "SELECT i.product_id, sum(i.quantity) AS q FROM order_items i JOIN orders o ON o.id = i.order_id "
+                "WHERE o.order_number LIKE $1 GROUP BY i.product_id",
+                pattern,
+            )
+        }
+        now = {
+            r["id"]: r["stock"]
+            for r in await raw.fetch(
+                "SELECT id, stock FROM products WHERE id = ANY($1::bigint[])", list(self.stock_before)
+            )
+        }
+        off = [p for p, before in self.stock_before.items() if now[p] != before - taken.get(p, 0)]
+        if off:
+            problems.append(f"{len(off)} products' stock did not go down by exactly what was ordered")
+        bad_orders = await raw.fetchval(
+            "SELECT count(*) FROM orders o WHERE o.order_number LIKE $1 AND ("
+            " NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)"
+            " OR (SELECT count(*) FROM order_status_events e WHERE e.order_id = o.id AND e.to_status = o.status"
+            "     AND e.from_status IS NULL AND e.customer_id = o.customer_id) <> 1"
+            " OR o.total_amount <> (SELECT sum(quantity * price) FROM order_items i WHERE i.order_id = o.id))",
+            pattern,
+        )
+        if bad_orders:
+            problems.append(f"{bad_orders} new orders lack items, a total matching them, or their one status event")
+        return problems
+
+    async def close(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                await asyncio.to_thread(self.server.wait, 15)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                await asyncio.to_thread(self.server.wait)
+        raw = self.ctx.raw
+        await undo_bench_orders(raw, f"{PREFIX}{self.run}-%")
+        async with raw.transaction():
+            for table, rows in self.updated_before.items():
+                if rows:
+                    await raw.execute(
+                        f"UPDATE {table} t SET updated_at = u.at "
+                        "FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at) WHERE t.id = u.id",
+                        [i for i, _ in rows],
+                        [at for _, at in rows],
+                    )
+            await raw.execute("DELETE FROM api_tokens WHERE name = $1", self.token_name)
+        self.log.unlink(missing_ok=True)
+
+
+@load(
+    "order_ingestion",
+    description=f"POST /api/orders, {CLIENTS} concurrent clients for {DURATION_S:g} s vs hand SQL transactions",
+    target_per_s=TARGET_PER_S,
+)
+async def order_ingestion(ctx: BenchContext) -> Load:
+    ingestion = Ingestion(ctx)
+    try:
+        await ingestion.setup()
+    except BaseException:
+        await ingestion.close()
+        raise
+    return Load(ingestion.system, ingestion.baseline, ingestion.check, ingestion.close)
