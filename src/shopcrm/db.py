@@ -92,6 +92,10 @@ def make_engine(url: str, settings: Settings, *, read_only: bool = False, null_p
     server_settings = {
         "statement_timeout": str(settings.statement_timeout_ms),
         "application_name": "shopcrm",
+        # asyncpg prepares every statement; after five runs PostgreSQL may switch to a generic plan, which
+        # cannot use an index for `LIKE $1` prefix search and then scans a million rows (measured: a 3 ms
+        # search became 490 ms). Planning each execution costs well under a millisecond here.
+        "plan_cache_mode": "force_custom_plan",
     }
     if read_only:
         server_settings["default_transaction_read_only"] = "on"

@@ -113,5 +113,11 @@ class OrderStatusEvent(Base):
     __table_args__ = (
         Index("ix_order_status_events_order_id", "order_id", "changed_at"),
         Index("ix_order_status_events_customer_id", "customer_id"),
-        Index("ix_order_status_events_changed_by_user_id", "changed_by_user_id"),
+        # Partial: most changes come from the storefront (NULL); only user ids need finding.
+        Index(
+            "ix_order_status_events_changed_by_user_id",
+            "changed_by_user_id",
+            postgresql_where=text("changed_by_user_id IS NOT NULL"),
+            sqlite_where=text("changed_by_user_id IS NOT NULL"),
+        ),
     )

@@ -66,7 +66,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_order_status_events_order_id", "order_status_events", ["order_id", "changed_at"])
     op.create_index("ix_order_status_events_customer_id", "order_status_events", ["customer_id"])
-    op.create_index("ix_order_status_events_changed_by_user_id", "order_status_events", ["changed_by_user_id"])
+    op.create_index(
+        "ix_order_status_events_changed_by_user_id",
+        "order_status_events",
+        ["changed_by_user_id"],
+        postgresql_where=sa.text("changed_by_user_id IS NOT NULL"),
+        sqlite_where=sa.text("changed_by_user_id IS NOT NULL"),
+    )
     # Orders that existed before history was kept get one row recording their current status.
     op.execute(
         "INSERT INTO order_status_events (order_id, customer_id, from_status, to_status, changed_at) "
