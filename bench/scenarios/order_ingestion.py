@@ -36,6 +36,8 @@ from bench.scenarios import BenchContext, Load, LoadRun, load
 
 DURATION_S = float(os.environ.get("BENCH_INGEST_SECONDS", "15"))
 CLIENTS = 2
+# Server processes; one per core is how `shopcrm serve` is meant to run in production.
+WORKERS = int(os.environ.get("BENCH_SERVE_WORKERS", "1"))
 WARMUP_ORDERS = 30  # per side, untimed (they are still checked and cleaned up)
 TARGET_PER_S = 300.0
 BENCH_EMAIL = "bench@shopcrm.local"
@@ -164,7 +166,18 @@ class Ingestion:
         self.base_url = f"http://127.0.0.1:{port}"
         with self.log.open("wb") as out:
             self.server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI; returns at once
-                [sys.executable, "-m", "shopcrm.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "shopcrm.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(WORKERS),
+                ],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

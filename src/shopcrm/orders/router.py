@@ -45,7 +45,7 @@ async def create_order(body: OrderCreate, response: Response, _: WriterUser, db:
     order, created = await service.create_order(db, data=body)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return await service.order_details(db, order_id=order.id)
+    return order
 
 
 @router.patch("/{order_id}", response_model=OrderDetails, name="update_status")
