@@ -10,15 +10,18 @@ from shopcrm.db import Base, Database
 from shopcrm.demo import DemoSize, has_data, load_demo_data
 from shopcrm.demo.checks import consistency_problems, database_digest, dataset_digest
 from shopcrm.demo.generate import generate
+from tests.conftest import need_postgres
 
 TABLES = ("products", "customers", "orders", "order_items", "order_status_events")
 # Several COPY chunks per table, the same code path as the large size.
 MINI = DemoSize("mini", customers=5_000, orders=25_000, products=400, bulk=True, chunk_rows=3_000)
 
 
-def _require_postgresql(database: Database) -> None:
-    if database.engine.dialect.name != "postgresql":
-        pytest.skip("the bulk path is PostgreSQL only")
+@pytest.fixture
+def engine_name() -> str:
+    """The COPY bulk path exists on PostgreSQL only, so this module runs there alone."""
+    need_postgres()
+    return "postgresql"
 
 
 async def _schema(conn: AsyncConnection) -> dict[str, str]:
@@ -48,7 +51,6 @@ def _metadata_names() -> set[str]:
 
 
 async def test_bulk_load_recreates_every_index_and_constraint(database: Database) -> None:
-    _require_postgresql(database)
     async with database.engine.connect() as conn:
         before = await _schema(conn)
     assert _metadata_names() <= before.keys()
@@ -83,7 +85,6 @@ class _Boom(Exception):
 
 
 async def test_bulk_load_failing_halfway_leaves_schema_and_tables_intact(database: Database) -> None:
-    _require_postgresql(database)
     async with database.engine.connect() as conn:
         before = await _schema(conn)
 

@@ -15,6 +15,7 @@ from shopcrm.demo.checks import consistency_problems, database_digest, dataset_d
 from shopcrm.demo.generate import DEFAULT_ANCHOR, SIZES, generate
 from shopcrm.orders import service as orders_service
 from shopcrm.orders.models import OrderStatus
+from tests.conftest import empty_all_tables, make_settings
 
 TABLES = ("products", "customers", "orders", "order_items", "order_status_events")
 
@@ -181,9 +182,12 @@ async def test_refuses_a_second_load(database: Database) -> None:
         assert await database_digest(conn) == before
 
 
-async def test_large_size_needs_postgresql(database: Database) -> None:
-    if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
-    with pytest.raises(DemoDataError, match="needs PostgreSQL"):
-        await load_demo_data(database, "large")
-    assert not await has_data(database)
+async def test_large_size_needs_postgresql(migrated_urls: dict[str, str]) -> None:
+    database = Database(make_settings(migrated_urls["sqlite"]), null_pool=True)
+    try:
+        await empty_all_tables(database)
+        with pytest.raises(DemoDataError, match="needs PostgreSQL"):
+            await load_demo_data(database, "large")
+        assert not await has_data(database)
+    finally:
+        await database.dispose()
