@@ -1,23 +1,10 @@
 import { expect, test } from '@playwright/test';
-import type { ConsoleMessage, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+import { collectBrowserErrors } from './browserErrors';
 
 // Users created by e2e/start-server.sh.
 const ADMIN = { email: 'admin@example.com', password: 'e2e-Password-1', name: 'Ada Admin' };
-
-/** Every console error and uncaught page error while the test runs. */
-function collectBrowserErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() === 'error') {
-      const where = message.location().url;
-      errors.push(`${message.text()}${where ? ` (${where})` : ''}`);
-    }
-  });
-  page.on('pageerror', (error) => {
-    errors.push(`pageerror: ${error.message}`);
-  });
-  return errors;
-}
 
 /**
  * A 401 answer is part of the flow (not logged in yet, a wrong password), and Chromium logs every

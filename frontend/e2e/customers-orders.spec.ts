@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import type { APIRequestContext, ConsoleMessage, Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
+
+import { collectBrowserErrors } from './browserErrors';
 
 // Users created by e2e/start-server.sh, on the demo data (seed 42) it loads.
 const ADMIN = { email: 'admin@example.com', password: 'e2e-Password-1' };
@@ -14,21 +16,6 @@ type Customer = {
 };
 type CustomerPage = { items: Customer[]; total: number };
 type OrderPage = { items: { id: number; status: string }[]; total: number; status_counts: Record<string, number> };
-
-/** Every console error and uncaught page error while the test runs. */
-function collectBrowserErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() === 'error') {
-      const where = message.location().url;
-      errors.push(`${message.text()}${where ? ` (${where})` : ''}`);
-    }
-  });
-  page.on('pageerror', (error) => {
-    errors.push(`pageerror: ${error.message}`);
-  });
-  return errors;
-}
 
 /**
  * Chromium logs every 4xx answer as a console error. Tolerated: the 401 of `me` before logging in,

@@ -78,6 +78,8 @@ class OrderItemOut(BaseModel):
 
 
 class CustomerBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     first_name: str
     last_name: str

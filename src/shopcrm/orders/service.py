@@ -227,15 +227,7 @@ async def order_details(session: AsyncSession, *, order_id: int) -> OrderDetails
             )
             for item, name, sku in items
         ],
-        customer=CustomerBrief(
-            id=customer.id,
-            first_name=customer.first_name,
-            last_name=customer.last_name,
-            email=customer.email,
-            phone=customer.phone,
-            total_orders=customer.total_orders,
-            total_spend=customer.total_spend,
-        ),
+        customer=CustomerBrief.model_validate(customer),
         shipping=ShippingOut(
             name=order.shipping_name,
             address1=order.shipping_address1,
@@ -357,23 +349,8 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
                 )
                 for item_id, (p, q, c) in zip(item_ids, lines, strict=True)
             ],
-            customer=CustomerBrief(
-                id=row.id,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                email=row.email,
-                phone=row.phone,
-                total_orders=row.total_orders,
-                total_spend=row.total_spend,
-            ),
-            shipping=ShippingOut(
-                name=shipping.name,
-                address1=shipping.address1,
-                address2=shipping.address2,
-                city=shipping.city,
-                postal_code=shipping.postal_code,
-                country=shipping.country,
-            ),
+            customer=CustomerBrief.model_validate(row),
+            shipping=ShippingOut(**shipping.model_dump()),
             history=[StatusEventOut(from_status=None, to_status=data.status, changed_at=now, changed_by=None)],
             allowed_transitions=list(TRANSITIONS[data.status]),
         ),
