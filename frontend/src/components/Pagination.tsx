@@ -1,6 +1,7 @@
 import { Button, Group, Select, Text } from '@mantine/core';
 
-import { PAGE_SIZES } from '@/lib/listState';
+import { nextPagePatch, PAGE_SIZES, previousPagePatch } from '@/lib/listState';
+import type { Paging } from '@/lib/listState';
 
 import { rangeText } from './rangeText';
 
@@ -66,5 +67,50 @@ export function Pagination({
         </Button>
       </Group>
     </Group>
+  );
+}
+
+/** The part of a keyset-paginated answer the pagination needs. */
+export type CursorPage = {
+  items: readonly unknown[];
+  total: number;
+  total_exact: boolean;
+  prev_cursor: string | null;
+  next_cursor: string | null;
+};
+
+export type ListPaginationProps = {
+  label: string;
+  /** The answer being shown. */
+  page: CursorPage;
+  /** The list's paging state from the URL. */
+  paging: Paging;
+  /** Applies a paging change to the URL state. */
+  onChange: (patch: Partial<Paging>) => void;
+  disabled?: boolean;
+};
+
+/** `Pagination` wired to a list's cursor answer and its URL paging state, as every list page uses it. */
+export function ListPagination({ label, page, paging, onChange, disabled = false }: ListPaginationProps) {
+  const { prev_cursor: prevCursor, next_cursor: nextCursor } = page;
+  return (
+    <Pagination
+      label={label}
+      page={paging.page}
+      pageSize={paging.limit}
+      itemCount={page.items.length}
+      total={page.total}
+      totalExact={page.total_exact}
+      hasPrevious={prevCursor !== null}
+      hasNext={nextCursor !== null}
+      onPrevious={() => {
+        if (prevCursor !== null) onChange(previousPagePatch(paging, prevCursor));
+      }}
+      onNext={() => {
+        if (nextCursor !== null) onChange(nextPagePatch(paging, nextCursor));
+      }}
+      onPageSizeChange={(limit) => onChange({ limit })}
+      disabled={disabled}
+    />
   );
 }

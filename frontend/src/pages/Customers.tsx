@@ -7,7 +7,7 @@ import { useCustomersList } from '@/api/queries/customers';
 import { canWrite, useCurrentUser } from '@/components/currentUser';
 import { DetailPanels } from '@/components/DetailPanels';
 import { IconFilter, IconPencil, IconPlus } from '@/components/icons';
-import { Pagination } from '@/components/Pagination';
+import { ListPagination } from '@/components/Pagination';
 import { QueryError } from '@/components/QueryError';
 import { SearchInput } from '@/components/SearchInput';
 import { usePanelNavigation } from '@/components/usePanelNavigation';
@@ -21,7 +21,6 @@ import {
   pickFilters,
   toCustomersQuery,
 } from '@/features/customers/listState';
-import { nextPagePatch, previousPagePatch } from '@/lib/listState';
 import { useUrlListState } from '@/lib/useUrlListState';
 
 type Editing = { customer: CustomerOut | null } | null;
@@ -126,22 +125,11 @@ export default function CustomersPage() {
           )}
 
           {page !== undefined && page.items.length > 0 && (
-            <Pagination
+            <ListPagination
               label="Customers pages"
-              page={pageNumber}
-              pageSize={state.limit}
-              itemCount={page.items.length}
-              total={page.total}
-              totalExact={page.total_exact}
-              hasPrevious={page.prev_cursor !== null}
-              hasNext={page.next_cursor !== null}
-              onPrevious={() => {
-                if (page.prev_cursor !== null) update(previousPagePatch({ ...state, page: pageNumber }, page.prev_cursor));
-              }}
-              onNext={() => {
-                if (page.next_cursor !== null) update(nextPagePatch({ ...state, page: pageNumber }, page.next_cursor));
-              }}
-              onPageSizeChange={(limit) => update({ limit })}
+              page={page}
+              paging={{ ...state, page: pageNumber }}
+              onChange={update}
               disabled={list.isPlaceholderData}
             />
           )}

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 
 import { useOrdersList } from '@/api/queries/orders';
 import { DetailPanels } from '@/components/DetailPanels';
-import { Pagination } from '@/components/Pagination';
+import { ListPagination } from '@/components/Pagination';
 import { QueryError } from '@/components/QueryError';
 import { SearchInput } from '@/components/SearchInput';
 import { usePanelNavigation } from '@/components/usePanelNavigation';
@@ -12,7 +12,6 @@ import { OrdersTable } from '@/features/orders/OrdersTable';
 import { OrderStatusTabs } from '@/features/orders/OrderStatusTabs';
 import { PlacedDateRange } from '@/features/orders/PlacedDateRange';
 import { humanize } from '@/lib/format';
-import { nextPagePatch, previousPagePatch } from '@/lib/listState';
 import { useUrlListState } from '@/lib/useUrlListState';
 
 export default function OrdersPage() {
@@ -126,22 +125,11 @@ export default function OrdersPage() {
           )}
 
           {page !== undefined && page.items.length > 0 && (
-            <Pagination
+            <ListPagination
               label="Orders pages"
-              page={pageNumber}
-              pageSize={state.limit}
-              itemCount={page.items.length}
-              total={page.total}
-              totalExact={page.total_exact}
-              hasPrevious={page.prev_cursor !== null}
-              hasNext={page.next_cursor !== null}
-              onPrevious={() => {
-                if (page.prev_cursor !== null) update(previousPagePatch({ ...state, page: pageNumber }, page.prev_cursor));
-              }}
-              onNext={() => {
-                if (page.next_cursor !== null) update(nextPagePatch({ ...state, page: pageNumber }, page.next_cursor));
-              }}
-              onPageSizeChange={(limit) => update({ limit })}
+              page={page}
+              paging={{ ...state, page: pageNumber }}
+              onChange={update}
               disabled={list.isPlaceholderData}
             />
           )}
