@@ -2,7 +2,8 @@
 
 System: `shopcrm serve` (uvicorn, one worker, SHOPCRM_LOG_LEVEL=WARNING) started on a free loopback
 port against the benchmark database, an API token for a benchmark admin (`shopcrm create-user`, once;
-`shopcrm create-token`), and 2 httpx.AsyncClient loops POSTing /api/orders for DURATION_S seconds.
+`shopcrm create-token`), and 2 keep-alive HTTP/1.1 connections (a minimal client, see
+KeepAliveClient) POSTing /api/orders for DURATION_S seconds.
 Baseline: the same writes as one hand-written SQL transaction per order on 2 asyncpg connections.
 
 Orders go to existing customers (a random pool) and products that have plenty of stock, numbered
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import secrets
@@ -46,6 +48,41 @@ CUSTOMER_POOL = 3_000
 PRODUCT_POOL = 600
 PREFIX = "BENCH-"
 CENT = Decimal("0.01")
+
+
+class KeepAliveClient:
+    """A minimal HTTP/1.1 keep-alive client for the load, in the spirit of wrk: on a 2-core machine the
+    load generator shares the CPU with the server and the database, and httpx spent about a quarter of a
+    core on it. Requests are plain HTTP/1.1 over one connection; answers must carry Content-Length."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, headers: bytes) -> None:
+        self.reader, self.writer, self.host, self.headers = reader, writer, host, headers
+
+    @classmethod
+    async def connect(cls, base_url: str, headers: dict[str, str]) -> KeepAliveClient:
+        host_port = base_url.split("://", 1)[1].rstrip("/")
+        host, port = host_port.rsplit(":", 1)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
+        return cls(reader, writer, host_port, extra)
+
+    async def post_json(self, path: str, payload: Any) -> tuple[int, bytes]:
+        body = json.dumps(payload, default=str).encode()
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n".encode()
+            + self.headers
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length = next(int(line.split(":", 1)[1]) for line in lines[1:] if line.lower().startswith("content-length:"))
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
 
 
 def _free_port() -> int:
@@ -247,17 +284,15 @@ class Ingestion:
 
     async def system(self) -> LoadRun:
         async def make_sender() -> tuple[Any, Any]:
-            client = httpx.AsyncClient(
-                base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30
-            )
+            client = await KeepAliveClient.connect(self.base_url, {"Authorization": f"Bearer {self.token}"})
 
             async def send() -> None:
-                response = await client.post("/api/orders", json=self._next_order("S"))
-                if response.status_code != 201:
-                    raise RuntimeError(f"POST /api/orders: {response.status_code} {response.text[:300]}")
+                status, body = await client.post_json("/api/orders", self._next_order("S"))
+                if status != 201:
+                    raise RuntimeError(f"POST /api/orders: {status} {body[:300]!r}")
                 self.done["S"] += 1
 
-            return send, client.aclose
+            return send, client.close
 
         return await self._drive(make_sender, "S")
 

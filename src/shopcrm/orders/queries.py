@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, case, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product
@@ -101,3 +102,41 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
     to_status=bindparam("to_status"),
     changed_at=bindparam("changed_at", type_=OrderStatusEvent.__table__.c.changed_at.type),
 )
+
+
+# All items of an order in one statement on PostgreSQL (identity values follow the line order).
+INSERT_ITEMS_POSTGRESQL = """
+INSERT INTO order_items (order_id, product_id, customer_id, quantity, price)
+SELECT $1, line.product_id, $2, line.quantity, line.price
+FROM unnest($3::bigint[], $4::integer[], $5::numeric[]) WITH ORDINALITY AS line(product_id, quantity, price, n)
+ORDER BY line.n
+RETURNING id
+"""
+
+
+class PostgresStatements:
+    """The statements above compiled once for asyncpg, run on the request connection's driver.
+
+    On PostgreSQL the ingestion statements skip SQLAlchemy's per-execution work (about a third of each
+    round trip's time here); the SQL is the same, compiled from the constructs above. The caller must
+    have run one statement through SQLAlchemy first, so the transaction has begun on the connection.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+        self._dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+    def sql(self, stmt: Any) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        found = self._compiled.get(id(stmt))
+        if found is None:
+            compiled = stmt.compile(dialect=self._dialect)
+            found = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
+            self._compiled[id(stmt)] = found
+        return found
+
+    def args(self, stmt: Any, params: dict[str, Any]) -> tuple[str, list[Any]]:
+        sql, names, defaults = self.sql(stmt)
+        return sql, [params[name] if name in params else defaults[name] for name in names]
+
+
+POSTGRES = PostgresStatements()

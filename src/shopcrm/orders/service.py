@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -282,7 +283,8 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
         raise InvalidInput("items: the order total is too large", loc=["body", "items"])
 
     shipping = data.shipping or ShippingIn()
-    order_id = await conn.scalar(
+    writes = await _Writes.on(conn)
+    order_id = await writes.scalar(
         queries.CLAIM_ORDER_NUMBER[conn.dialect.name],
         {
             "customer_id": data.customer_id,
@@ -309,23 +311,13 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
         await _check_replay(session, existing, data)
         return await order_details(session, order_id=existing.id), False
 
-    await _take_stock(conn, data, products, now=now)
-    item_ids = (
-        await conn.scalars(
-            queries.INSERT_ITEMS,
-            [
-                {"order_id": order_id, "product_id": p.id, "customer_id": data.customer_id, "quantity": q, "price": c}
-                for p, q, c in lines
-            ],
-        )
-    ).all()
-    row = (
-        await conn.execute(
-            queries.ADD_ORDER_TO_CUSTOMER,
-            {"customer_id": data.customer_id, "amount": total, "placed_at": placed_at, "now": now},
-        )
-    ).one()
-    await conn.execute(
+    await _take_stock(writes, data, products, now=now)
+    item_ids = await writes.insert_items(order_id, data.customer_id, [(p.id, q, c) for p, q, c in lines])
+    row = await writes.one(
+        queries.ADD_ORDER_TO_CUSTOMER,
+        {"customer_id": data.customer_id, "amount": total, "placed_at": placed_at, "now": now},
+    )
+    await writes.execute(
         queries.INSERT_STATUS_EVENT,
         {"order_id": order_id, "customer_id": data.customer_id, "to_status": data.status.value, "changed_at": now},
     )
@@ -381,8 +373,65 @@ async def _products_for(conn: AsyncConnection, data: OrderCreate) -> dict[str, _
     return found
 
 
+class _Writes:
+    """Runs the ingestion statements: through SQLAlchemy, or on PostgreSQL straight on the asyncpg driver
+    of the same connection and transaction (the statements are the same; see queries.PostgresStatements)."""
+
+    def __init__(self, conn: AsyncConnection, driver: Any | None) -> None:
+        self.conn = conn
+        self.driver = driver
+
+    @classmethod
+    async def on(cls, conn: AsyncConnection) -> _Writes:
+        if conn.dialect.name != "postgresql":
+            return cls(conn, None)
+        raw = await conn.get_raw_connection()
+        return cls(conn, raw.driver_connection)
+
+    async def scalar(self, stmt: Any, params: dict[str, Any]) -> Any:
+        if self.driver is None:
+            return await self.conn.scalar(stmt, params)
+        sql, args = queries.POSTGRES.args(stmt, params)
+        return await self.driver.fetchval(sql, *args)
+
+    async def execute(self, stmt: Any, params: dict[str, Any]) -> None:
+        if self.driver is None:
+            await self.conn.execute(stmt, params)
+            return
+        sql, args = queries.POSTGRES.args(stmt, params)
+        await self.driver.execute(sql, *args)
+
+    async def one(self, stmt: Any, params: dict[str, Any]) -> Any:
+        if self.driver is None:
+            return (await self.conn.execute(stmt, params)).one()
+        sql, args = queries.POSTGRES.args(stmt, params)
+        row = await self.driver.fetchrow(sql, *args)
+        if row is None:
+            raise LookupError("expected one row")
+        return SimpleNamespace(**dict(row))
+
+    async def insert_items(self, order_id: int, customer_id: int, lines: list[tuple[int, int, Decimal]]) -> list[int]:
+        """Item ids in line order."""
+        if self.driver is None:
+            rows = [
+                {"order_id": order_id, "product_id": p, "customer_id": customer_id, "quantity": q, "price": c}
+                for p, q, c in lines
+            ]
+            return list((await self.conn.scalars(queries.INSERT_ITEMS, rows)).all())
+        records = await self.driver.fetch(
+            queries.INSERT_ITEMS_POSTGRESQL,
+            order_id,
+            customer_id,
+            [p for p, _, _ in lines],
+            [q for _, q, _ in lines],
+            [c for _, _, c in lines],
+        )
+        # Identity values are drawn in insertion order, which follows the line order.
+        return sorted(r["id"] for r in records)
+
+
 async def _take_stock(
-    conn: AsyncConnection, data: OrderCreate, products: dict[str, _ProductRow], *, now: dt.datetime
+    writes: _Writes, data: OrderCreate, products: dict[str, _ProductRow], *, now: dt.datetime
 ) -> None:
     wanted: dict[int, int] = defaultdict(int)
     first_line: dict[int, int] = {}
@@ -393,7 +442,7 @@ async def _take_stock(
     # Ascending product id, as everywhere stock changes: concurrent orders lock rows in the same order
     # and cannot deadlock.
     for product_id in sorted(wanted):
-        taken = await conn.scalar(
+        taken = await writes.scalar(
             queries.TAKE_STOCK, {"product_id": product_id, "quantity": wanted[product_id], "now": now}
         )
         if taken is None:
