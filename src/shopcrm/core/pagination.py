@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.core.errors import InvalidInput
@@ -219,11 +219,3 @@ async def keyset_page(
         next_cursor=make(rows[-1], False) if rows and has_after else None,
         prev_cursor=make(rows[0], True) if rows and has_before else None,
     )
-
-
-def or_all(conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
-    return or_(*conditions) if len(conditions) > 1 else conditions[0]
-
-
-def and_all(conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
-    return and_(*conditions) if len(conditions) > 1 else conditions[0]

@@ -162,19 +162,20 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery) -> tuple[
         limit=query.limit,
         cursor=cursor,
     )
-    total, exact = await capped_count(session, select(Order.id).where(*conditions))
     counts = await status_counts(session, _list_conditions(query, with_status=False))
-    return page, total, exact, counts
+    # The list's own total is one of the tab counts (the chosen status, or all): no second count.
+    total, exact = counts[query.status.value if query.status is not None else "all"]
+    return page, total, exact, {name: n for name, (n, _) in counts.items()}
 
 
-async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> dict[str, int]:
-    """Orders per status (and "all") under the other filters, each capped like the list's total."""
-    counts: dict[str, int] = {}
+async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> dict[str, tuple[int, bool]]:
+    """(count, exact) per status and for "all" under the other filters, each capped like any list total."""
+    counts: dict[str, tuple[int, bool]] = {}
     for status in OrderStatus:
-        counts[status.value], _ = await capped_count(
+        counts[status.value] = await capped_count(
             session, select(Order.id).where(*conditions, Order.status == status.value)
         )
-    counts["all"], _ = await capped_count(session, select(Order.id).where(*conditions))
+    counts["all"] = await capped_count(session, select(Order.id).where(*conditions))
     return counts
 
 
