@@ -25,3 +25,34 @@ export function QueryError({
     </Alert>
   );
 }
+
+/**
+ * A list page that failed to load. On a deep page the cursor may be what is wrong (stale or edited),
+ * so the way out is back to the first page; on the first page it is a plain retry.
+ */
+export function ListQueryError({
+  title,
+  error,
+  onCursor,
+  onFirstPage,
+  onRetry,
+  retrying,
+}: {
+  title: string;
+  error: Error;
+  /** Whether the failed request carried a cursor. */
+  onCursor: boolean;
+  onFirstPage: () => void;
+  onRetry: () => void;
+  retrying: boolean;
+}) {
+  return (
+    <QueryError
+      title={title}
+      error={error}
+      onRetry={onCursor ? onFirstPage : onRetry}
+      retrying={retrying}
+      retryLabel={onCursor ? 'Back to the first page' : 'Retry'}
+    />
+  );
+}

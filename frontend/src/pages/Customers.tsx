@@ -8,7 +8,7 @@ import { canWrite, useCurrentUser } from '@/components/currentUser';
 import { DetailPanels } from '@/components/DetailPanels';
 import { IconFilter, IconPencil, IconPlus } from '@/components/icons';
 import { ListPagination } from '@/components/Pagination';
-import { QueryError } from '@/components/QueryError';
+import { ListQueryError } from '@/components/QueryError';
 import { SearchInput } from '@/components/SearchInput';
 import { usePanelNavigation } from '@/components/usePanelNavigation';
 import { CustomerFiltersDrawer } from '@/features/customers/CustomerFiltersDrawer';
@@ -92,12 +92,13 @@ export default function CustomersPage() {
           </Group>
 
           {list.isError ? (
-            <QueryError
+            <ListQueryError
               title="Could not load customers"
               error={list.error}
-              onRetry={() => (state.cursor !== undefined ? update({ cursor: undefined, page: 1 }) : void list.refetch())}
+              onCursor={state.cursor !== undefined}
+              onFirstPage={() => update({ cursor: undefined, page: 1 })}
+              onRetry={() => void list.refetch()}
               retrying={list.isFetching}
-              retryLabel={state.cursor !== undefined ? 'Back to the first page' : 'Retry'}
             />
           ) : page?.items.length === 0 ? (
             <Stack align="center" gap="xs" py="xl">

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useOrdersList } from '@/api/queries/orders';
 import { DetailPanels } from '@/components/DetailPanels';
 import { ListPagination } from '@/components/Pagination';
-import { QueryError } from '@/components/QueryError';
+import { ListQueryError } from '@/components/QueryError';
 import { SearchInput } from '@/components/SearchInput';
 import { usePanelNavigation } from '@/components/usePanelNavigation';
 import { orderListCodec, toOrdersQuery } from '@/features/orders/listState';
@@ -90,12 +90,13 @@ export default function OrdersPage() {
           )}
 
           {list.isError ? (
-            <QueryError
+            <ListQueryError
               title="Could not load orders"
               error={list.error}
-              onRetry={() => (state.cursor !== undefined ? update({ cursor: undefined, page: 1 }) : void list.refetch())}
+              onCursor={state.cursor !== undefined}
+              onFirstPage={() => update({ cursor: undefined, page: 1 })}
+              onRetry={() => void list.refetch()}
               retrying={list.isFetching}
-              retryLabel={state.cursor !== undefined ? 'Back to the first page' : 'Retry'}
             />
           ) : page?.items.length === 0 ? (
             <Stack align="center" gap="xs" py="xl">

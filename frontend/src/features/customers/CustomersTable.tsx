@@ -1,7 +1,8 @@
-import { ActionIcon, Anchor, Skeleton, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Anchor, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 
 import type { CustomerOut, CustomerSort } from '@/api/client';
 import { IconPencil } from '@/components/icons';
+import { SkeletonRows } from '@/components/SkeletonRows';
 import { SortableTh } from '@/components/SortableTh';
 import { StatusBadge, TierBadge } from '@/components/StatusBadge';
 import { formatDate, formatInteger, formatMoney } from '@/lib/format';
@@ -73,15 +74,7 @@ export function CustomersTable({
         </Table.Thead>
         <Table.Tbody>
           {loading
-            ? Array.from({ length: 8 }, (_, row) => (
-                <Table.Tr key={row} data-testid="skeleton-row">
-                  {Array.from({ length: COLUMN_COUNT }, (_, col) => (
-                    <Table.Td key={col}>
-                      <Skeleton height={14} radius="sm" />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))
+            ? <SkeletonRows columns={COLUMN_COUNT} />
             : customers.map((customer) => {
                 const name = `${customer.first_name} ${customer.last_name}`;
                 return (

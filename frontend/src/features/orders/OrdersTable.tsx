@@ -1,6 +1,7 @@
-import { Anchor, Skeleton, Table, Text } from '@mantine/core';
+import { Anchor, Table, Text } from '@mantine/core';
 
 import type { OrderListRow, OrderSort } from '@/api/client';
+import { SkeletonRows } from '@/components/SkeletonRows';
 import { SortableTh } from '@/components/SortableTh';
 import { StatusBadge } from '@/components/StatusBadge';
 import { formatDateTime, formatInteger, formatMoney } from '@/lib/format';
@@ -62,15 +63,7 @@ export function OrdersTable({
         </Table.Thead>
         <Table.Tbody>
           {loading
-            ? Array.from({ length: 8 }, (_, row) => (
-                <Table.Tr key={row} data-testid="skeleton-row">
-                  {Array.from({ length: COLUMN_COUNT }, (_, col) => (
-                    <Table.Td key={col}>
-                      <Skeleton height={14} radius="sm" />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))
+            ? <SkeletonRows columns={COLUMN_COUNT} />
             : orders.map((order) => (
                 <Table.Tr key={order.id} data-testid="order-row">
                   <Table.Td>
