@@ -4,7 +4,9 @@ System: `shopcrm serve` (uvicorn, one worker, SHOPCRM_LOG_LEVEL=WARNING) started
 port against the benchmark database, an API token for a benchmark admin (`shopcrm create-user`, once;
 `shopcrm create-token`), and 2 keep-alive HTTP/1.1 connections (a minimal client, see
 KeepAliveClient) POSTing /api/orders for DURATION_S seconds.
-Baseline: the same writes as one hand-written SQL transaction per order on 2 asyncpg connections.
+Baseline: the same single statement the API runs for an order (`orders.queries.INGEST_POSTGRESQL`), sent
+by hand on 2 raw asyncpg connections: the database's own cost, without HTTP, authentication, validation
+and the response.
 
 Orders go to existing customers (a random pool) and products that have plenty of stock, numbered
 BENCH-<run>-<side>-<n>. Afterwards the check verifies in SQL that the pool's customers' spend, order
@@ -35,6 +37,7 @@ import asyncpg
 import httpx
 
 from bench.scenarios import BenchContext, Load, LoadRun, load
+from shopcrm.orders.queries import INGEST_POSTGRESQL
 
 DURATION_S = float(os.environ.get("BENCH_INGEST_SECONDS", "15"))
 CLIENTS = 2
@@ -297,82 +300,45 @@ class Ingestion:
         return await self._drive(make_sender, "S")
 
     async def baseline(self) -> LoadRun:
-        prices = {sku: price for _, sku, price in self.products}
 
         async def make_sender() -> tuple[Any, Any]:
             conn = await asyncpg.connect(self.dsn)
 
             async def send() -> None:
-                await self._hand_order(conn, self._next_order("B"), prices)
+                await self._hand_order(conn, self._next_order("B"))
                 self.done["B"] += 1
 
             return send, conn.close
 
         return await self._drive(make_sender, "B")
 
-    async def _hand_order(self, conn: Any, order: dict[str, Any], prices: dict[str, Decimal]) -> None:
-        """The ingestion's writes as one transaction by hand (what create_order does, minus the ORM)."""
-        skus = [item["sku"] for item in order["items"]]
+    async def _hand_order(self, conn: Any, order: dict[str, Any]) -> None:
+        """The order as the API's own single statement, sent by hand on a raw asyncpg connection: what the
+        database alone costs, without HTTP, authentication, validation and the response."""
         shipping = order["shipping"]
-        async with conn.transaction():
-            customer_id = await conn.fetchval("SELECT id FROM customers WHERE id = $1", order["customer_id"])
-            products = {
-                r["sku"]: r for r in await conn.fetch("SELECT id, sku, price FROM products WHERE sku = ANY($1)", skus)
-            }
-            lines = [(products[i["sku"]]["id"], i["quantity"], products[i["sku"]]["price"]) for i in order["items"]]
-            total = sum((price * qty for _, qty, price in lines), Decimal("0")).quantize(CENT)
-            now = dt.datetime.now(dt.UTC)
-            order_id = await conn.fetchval(
-                "INSERT INTO orders (customer_id, order_number, placed_at, status, total_amount, currency, "
-                "shipping_name, shipping_address1, shipping_city, shipping_postal_code, shipping_country) "
-                "VALUES ($1, $2, $3, $4, $5, 'USD', $6, $7, $8, $9, $10) "
-                "ON CONFLICT (order_number) DO NOTHING RETURNING id",
-                customer_id,
-                order["order_number"],
-                now,
-                order["status"],
-                total,
-                shipping["name"],
-                shipping["address1"],
-                shipping["city"],
-                shipping["postal_code"],
-                shipping["country"],
-            )
-            if order_id is None:
-                raise RuntimeError(f"order number {order['order_number']} already taken")
-            for product_id, qty, _ in sorted(lines):
-                taken = await conn.fetchval(
-                    "UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 "
-                    "RETURNING id",
-                    product_id,
-                    qty,
-                )
-                if taken is None:
-                    raise RuntimeError(f"not enough stock for product {product_id}")
-            await conn.execute(
-                "INSERT INTO order_items (order_id, product_id, customer_id, quantity, price) "
-                "SELECT $1, p, $2, q, pr FROM unnest($3::bigint[], $4::int[], $5::numeric[]) AS t(p, q, pr)",
-                order_id,
-                customer_id,
-                [p for p, _, _ in lines],
-                [q for _, q, _ in lines],
-                [pr for _, _, pr in lines],
-            )
-            await conn.execute(
-                "UPDATE customers SET total_spend = total_spend + $2, total_orders = total_orders + 1, "
-                "first_order_at = LEAST(first_order_at, $3), last_order_at = GREATEST(last_order_at, $3), "
-                "updated_at = now() WHERE id = $1",
-                customer_id,
-                total,
-                now,
-            )
-            await conn.execute(
-                "INSERT INTO order_status_events (order_id, customer_id, from_status, to_status, changed_at) "
-                "VALUES ($1, $2, NULL, $3, now())",
-                order_id,
-                customer_id,
-                order["status"],
-            )
+        items = order["items"]
+        now = dt.datetime.now(dt.UTC)
+        rows = await conn.fetch(
+            INGEST_POSTGRESQL,
+            order["customer_id"],
+            order["order_number"],
+            now,
+            order["status"],
+            "USD",
+            shipping["name"],
+            shipping["address1"],
+            None,
+            shipping["city"],
+            shipping["postal_code"],
+            shipping["country"],
+            [item["sku"] for item in items],
+            [item["quantity"] for item in items],
+            [None for _ in items],  # list prices, as the API takes them when no unit_price is sent
+            Decimal("9999999999.99"),
+            now,
+        )
+        if not rows or rows[0]["order_id"] is None:
+            raise RuntimeError(f"order {order['order_number']} was not stored")
 
     # --- check and clean up ------------------------------------------------------------------------
 

@@ -12,9 +12,11 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import bindparam, func, literal, make_url, select, text
+from sqlalchemy.exc import DBAPIError
 
-from shopcrm.db import Database
+from shopcrm.core.driver import DriverQuery
+from shopcrm.db import PING_BYPASS_S, Database
 from shopcrm.main import create_app
 from tests.conftest import make_settings, need_postgres
 
@@ -63,7 +65,10 @@ def pg_url() -> str:
     return need_postgres()
 
 
-async def test_outage_gives_fast_503_and_recovery_is_automatic(pg_url: str):
+# A connection used less than db.PING_BYPASS_S ago is handed out without a ping: the cut is then found by
+# the request's first statement instead of the checkout ping. Both must answer 503 and recover.
+@pytest.mark.parametrize("idle_before_cut_s", [0.0, PING_BYPASS_S + 0.2], ids=["no-ping", "ping"])
+async def test_outage_gives_fast_503_and_recovery_is_automatic(pg_url: str, idle_before_cut_s: float):
     real = make_url(pg_url)
     proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
     await proxy.start()
@@ -78,6 +83,7 @@ async def test_outage_gives_fast_503_and_recovery_is_automatic(pg_url: str):
             me = await client.get("/api/auth/me", headers={"Authorization": "Bearer scrm_nothing"})
             assert me.status_code == 401
 
+            await asyncio.sleep(idle_before_cut_s)
             await proxy.stop()
             started = time.perf_counter()
             down = await client.get("/api/auth/me", headers={"Authorization": "Bearer scrm_nothing"})
@@ -106,5 +112,22 @@ async def test_statement_timeout_stops_long_queries(pg_url: str):
             with pytest.raises(Exception, match="statement timeout"):
                 await session.execute(text("SELECT pg_sleep(5)"))
             assert time.perf_counter() - started < 2.0
+    finally:
+        await database.dispose()
+
+
+async def test_driver_statements_fail_like_sqlalchemy_ones(pg_url: str):
+    """The statements run straight on asyncpg (core/driver.py) raise SQLAlchemy's errors, so a timeout is
+    answered like any other, and a connection that survived keeps serving."""
+    settings = make_settings(pg_url, statement_timeout_ms=200)
+    database = Database(settings, null_pool=True)
+    slow = DriverQuery(select(func.pg_sleep(bindparam("seconds"))))
+    try:
+        async with database.engine.connect() as conn:
+            with pytest.raises(DBAPIError) as caught:
+                await slow.first(conn, {"seconds": 5})
+            assert type(caught.value.orig).__name__ == "QueryCanceledError"
+            assert not caught.value.connection_invalidated
+            assert await DriverQuery(select(literal(7).label("n"))).first(conn, {}) == {"n": 7}
     finally:
         await database.dispose()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopcrm.auth.models import Role
 from shopcrm.customers.models import Customer
@@ -85,6 +85,23 @@ async def test_the_same_order_number_never_makes_a_second_order(app_client: http
     assert stock == {"MUG-1": 8, "TEE-1": 4}
 
 
+async def test_a_repeat_is_answered_even_after_the_stock_ran_out(app_client: httpx.AsyncClient, writer, shop, database):
+    first = await app_client.post("/api/orders", json=order_body(shop), headers=writer)
+    assert first.status_code == 201
+    async with database.sessionmaker() as session:
+        await session.execute(update(Product).values(stock=0))
+        await session.commit()
+    again = await app_client.post("/api/orders", json=order_body(shop), headers=writer)
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == first.json()["id"]
+    customer, stock = await _state(database, shop)
+    assert (customer.total_orders, customer.total_spend) == (1, Decimal("43.00"))
+    assert stock == {"MUG-1": 0, "TEE-1": 0}
+    another = await app_client.post("/api/orders", json=order_body(shop, "1002"), headers=writer)
+    assert another.status_code == 409
+    assert another.json()["error"]["details"][0]["loc"] == ["body", "items", 0, "quantity"]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "loc"),
     [
@@ -101,6 +118,18 @@ async def test_the_same_order_number_never_makes_a_second_order(app_client: http
             {"items": [{"sku": "TEE-1", "quantity": 3}, {"sku": "TEE-1", "quantity": 3}]},
             409,
             ["body", "items", 0, "quantity"],
+        ),
+        # Several things wrong: the first refusal in create_order's order is the one answered.
+        ({"customer_id": 987654, "items": [{"sku": "TEE-1", "quantity": 50}]}, 404, ["body", "customer_id"]),
+        (
+            {"items": [{"sku": "TEE-1", "quantity": 50}, {"sku": "NOPE", "quantity": 1}]},
+            404,
+            ["body", "items", 1, "sku"],
+        ),
+        (
+            {"items": [{"sku": "TEE-1", "quantity": 50, "unit_price": "9999999999.99"}]},
+            422,
+            ["body", "items"],
         ),
     ],
 )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.deps import DbSession, ReadSession
 from shopcrm.core.params import IdPath
-from shopcrm.orders import service
+from shopcrm.orders import ingestion, service
 from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
@@ -42,7 +42,7 @@ async def order_details(order_id: IdPath, _: CurrentUser, db: ReadSession) -> Or
     responses={200: {"model": OrderDetails, "description": "A repeat of an order already stored; nothing changed"}},
 )
 async def create_order(body: OrderCreate, response: Response, _: WriterUser, db: DbSession) -> OrderDetails:
-    order, created = await service.create_order(db, data=body)
+    order, created = await ingestion.create_order(db, data=body)
     if not created:
         response.status_code = status.HTTP_200_OK
     return order

@@ -1,27 +1,23 @@
-"""Order rules: ingestion that takes stock and updates the customer in one transaction, status changes
-through allowed transitions only, and the reads behind the orders page and the detail panels."""
+"""Order rules: status changes through allowed transitions only, and the reads behind the orders page
+and the detail panels. Taking a new order in is `orders/ingestion.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import User
 from shopcrm.core.counting import capped_count
-from shopcrm.core.errors import Conflict, InvalidInput, NotFound
+from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import Cursor, Page, SortKey, decode_cursor, keyset_page
 from shopcrm.core.types import day_end, day_start
 from shopcrm.customers.models import Customer
 from shopcrm.customers.search import like_prefix, search_condition
 from shopcrm.inventory.models import Product
-from shopcrm.orders import queries
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatus, OrderStatusEvent
 from shopcrm.orders.schemas import (
     CustomerBrief,
@@ -32,7 +28,6 @@ from shopcrm.orders.schemas import (
     OrderListRow,
     OrderSort,
     OrderSummary,
-    ShippingIn,
     ShippingOut,
     StatusEventOut,
 )
@@ -251,216 +246,10 @@ async def order_details(session: AsyncSession, *, order_id: int) -> OrderDetails
     )
 
 
-def _missing(loc: list[str | int], message: str) -> dict[str, Any]:
-    return {"loc": loc, "message": message, "type": "not_found"}
-
-
 # --- writes ----------------------------------------------------------------------------------------
 
 
-async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[OrderDetails, bool]:
-    """Take an order from the storefront. Returns (the order, created); a repeat of a stored order is not
-    created again.
-
-    One transaction: the order and its items, the stock taken (never below zero), the customer's spend,
-    order count and first/last order times, and the first status-history row. It is the hot write path,
-    so it runs the prebuilt statements of `orders/queries.py` on the request's connection (no ORM unit of
-    work), about seven round trips, and answers with what is already in hand.
-    """
-    conn = await session.connection()
-    now = dt.datetime.now(dt.UTC)
-    placed_at = data.placed_at or now
-    products = await _products_for(conn, data)
-    lines = [
-        (
-            products[item.sku],
-            item.quantity,
-            item.unit_price if item.unit_price is not None else products[item.sku].price,
-        )
-        for item in data.items
-    ]
-    total = sum((price * qty for _, qty, price in lines), Decimal("0")).quantize(CENT)
-    if total > MAX_ORDER_TOTAL:
-        raise InvalidInput("items: the order total is too large", loc=["body", "items"])
-
-    shipping = data.shipping or ShippingIn()
-    writes = await _Writes.on(conn)
-    order_id = await writes.scalar(
-        queries.CLAIM_ORDER_NUMBER[conn.dialect.name],
-        {
-            "customer_id": data.customer_id,
-            "order_number": data.order_number,
-            "placed_at": placed_at,
-            "status": data.status.value,
-            "total_amount": total,
-            "currency": data.currency,
-            "shipping_name": shipping.name,
-            "shipping_address1": shipping.address1,
-            "shipping_address2": shipping.address2,
-            "shipping_city": shipping.city,
-            "shipping_postal_code": shipping.postal_code,
-            "shipping_country": shipping.country,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    if order_id is None:
-        existing = await get_order_by_number(session, data.order_number)
-        if existing is None:
-            # Nothing was inserted and the number is free: the customer does not exist.
-            raise NotFound("No such customer", details=[_missing(["body", "customer_id"], "no such customer")])
-        await _check_replay(session, existing, data)
-        return await order_details(session, order_id=existing.id), False
-
-    await _take_stock(writes, data, products, now=now)
-    item_ids = await writes.insert_items(order_id, data.customer_id, [(p.id, q, c) for p, q, c in lines])
-    row = await writes.one(
-        queries.ADD_ORDER_TO_CUSTOMER,
-        {"customer_id": data.customer_id, "amount": total, "placed_at": placed_at, "now": now},
-    )
-    await writes.execute(
-        queries.INSERT_STATUS_EVENT,
-        {"order_id": order_id, "customer_id": data.customer_id, "to_status": data.status.value, "changed_at": now},
-    )
-    return (
-        OrderDetails(
-            id=order_id,
-            order_number=data.order_number,
-            placed_at=placed_at,
-            status=data.status,
-            total_amount=total,
-            currency=data.currency,
-            items=[
-                OrderItemOut(
-                    id=item_id,
-                    product_id=p.id,
-                    product_name=p.name,
-                    sku=p.sku,
-                    quantity=q,
-                    unit_price=c,
-                    line_total=(c * q).quantize(CENT),
-                )
-                for item_id, (p, q, c) in zip(item_ids, lines, strict=True)
-            ],
-            customer=CustomerBrief.model_validate(row),
-            shipping=ShippingOut(**shipping.model_dump()),
-            history=[StatusEventOut(from_status=None, to_status=data.status, changed_at=now, changed_by=None)],
-            allowed_transitions=list(TRANSITIONS[data.status]),
-        ),
-        True,
-    )
-
-
-MAX_ORDER_TOTAL = Decimal("9999999999.99")
-
-
-@dataclass(frozen=True)
-class _ProductRow:
-    id: int
-    sku: str
-    name: str
-    price: Decimal
-
-
-async def _products_for(conn: AsyncConnection, data: OrderCreate) -> dict[str, _ProductRow]:
-    rows = await conn.execute(queries.PRODUCTS_BY_SKU, {"skus": sorted({item.sku for item in data.items})})
-    found = {row.sku: _ProductRow(row.id, row.sku, row.name, row.price) for row in rows}
-    for index, item in enumerate(data.items):
-        if item.sku not in found:
-            raise NotFound(
-                f"No product with SKU {item.sku}",
-                details=[_missing(["body", "items", index, "sku"], "no such product")],
-            )
-    return found
-
-
-class _Writes:
-    """Runs the ingestion statements: through SQLAlchemy, or on PostgreSQL straight on the asyncpg driver
-    of the same connection and transaction (the statements are the same; see queries.PostgresStatements)."""
-
-    def __init__(self, conn: AsyncConnection, driver: Any | None) -> None:
-        self.conn = conn
-        self.driver = driver
-
-    @classmethod
-    async def on(cls, conn: AsyncConnection) -> _Writes:
-        if conn.dialect.name != "postgresql":
-            return cls(conn, None)
-        raw = await conn.get_raw_connection()
-        return cls(conn, raw.driver_connection)
-
-    async def scalar(self, stmt: Any, params: dict[str, Any]) -> Any:
-        if self.driver is None:
-            return await self.conn.scalar(stmt, params)
-        sql, args = queries.POSTGRES.args(stmt, params)
-        return await self.driver.fetchval(sql, *args)
-
-    async def execute(self, stmt: Any, params: dict[str, Any]) -> None:
-        if self.driver is None:
-            await self.conn.execute(stmt, params)
-            return
-        sql, args = queries.POSTGRES.args(stmt, params)
-        await self.driver.execute(sql, *args)
-
-    async def one(self, stmt: Any, params: dict[str, Any]) -> Any:
-        if self.driver is None:
-            return (await self.conn.execute(stmt, params)).one()
-        sql, args = queries.POSTGRES.args(stmt, params)
-        row = await self.driver.fetchrow(sql, *args)
-        if row is None:
-            raise LookupError("expected one row")
-        return SimpleNamespace(**dict(row))
-
-    async def insert_items(self, order_id: int, customer_id: int, lines: list[tuple[int, int, Decimal]]) -> list[int]:
-        """Item ids in line order."""
-        if self.driver is None:
-            rows = [
-                {"order_id": order_id, "product_id": p, "customer_id": customer_id, "quantity": q, "price": c}
-                for p, q, c in lines
-            ]
-            return list((await self.conn.scalars(queries.INSERT_ITEMS, rows)).all())
-        records = await self.driver.fetch(
-            queries.INSERT_ITEMS_POSTGRESQL,
-            order_id,
-            customer_id,
-            [p for p, _, _ in lines],
-            [q for _, q, _ in lines],
-            [c for _, _, c in lines],
-        )
-        # Identity values are drawn in insertion order, which follows the line order.
-        return sorted(r["id"] for r in records)
-
-
-async def _take_stock(
-    writes: _Writes, data: OrderCreate, products: dict[str, _ProductRow], *, now: dt.datetime
-) -> None:
-    wanted: dict[int, int] = defaultdict(int)
-    first_line: dict[int, int] = {}
-    for index, item in enumerate(data.items):
-        product = products[item.sku]
-        wanted[product.id] += item.quantity
-        first_line.setdefault(product.id, index)
-    # Ascending product id, as everywhere stock changes: concurrent orders lock rows in the same order
-    # and cannot deadlock.
-    for product_id in sorted(wanted):
-        taken = await writes.scalar(
-            queries.TAKE_STOCK, {"product_id": product_id, "quantity": wanted[product_id], "now": now}
-        )
-        if taken is None:
-            index = first_line[product_id]
-            raise Conflict(
-                f"Not enough stock for SKU {data.items[index].sku}",
-                details=[
-                    {
-                        "loc": ["body", "items", index, "quantity"],
-                        "message": "more than is in stock",
-                        "type": "insufficient_stock",
-                    }
-                ],
-            )
-
-
-async def _check_replay(session: AsyncSession, existing: Order, data: OrderCreate) -> None:
+async def check_replay(session: AsyncSession, existing: Order, data: OrderCreate) -> None:
     """A repeat of an order already stored is answered with that order; a different one is refused."""
     items = (
         await session.execute(
