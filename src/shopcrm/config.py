@@ -40,6 +40,8 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1_000_000
     session_ttl_hours: int = 12
+    # How long a process may trust an API token it checked (auth/token_cache.py); 0 checks every request.
+    token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     cookie_secure: bool = False
     session_cookie: str = "shopcrm_session"
     csrf_cookie: str = "shopcrm_csrf"

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from shopcrm import __version__
 from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
+from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
 from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
 from shopcrm.core.logging import configure_logging
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.rfm_quintiles = QuintileCache()
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)
     app.include_router(health_router)

@@ -12,6 +12,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from shopcrm.auth import service
 from shopcrm.auth.models import Role, User, UserSession
 from shopcrm.auth.security import tokens_equal
+from shopcrm.auth.token_cache import TokenCache
 from shopcrm.core.deps import DbSession
 from shopcrm.core.errors import Forbidden, NotAuthenticated
 
@@ -37,7 +38,7 @@ async def current_principal(
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
     if bearer is not None:
-        user = await service.user_for_api_token(db, bearer.credentials)
+        user = await service.user_for_api_token(db, bearer.credentials, get_token_cache(request))
         if user is None:
             raise NotAuthenticated("Invalid or expired API token", headers={"WWW-Authenticate": "Bearer"})
         return Principal(user=user, session=None)
@@ -53,6 +54,11 @@ async def current_principal(
             raise Forbidden("Missing or wrong CSRF token", details={"header": CSRF_HEADER})
         return Principal(user=user_session.user, session=user_session)
     raise NotAuthenticated("Log in or send an API token", headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_token_cache(request: Request) -> TokenCache:
+    cache: TokenCache = request.app.state.token_cache
+    return cache
 
 
 async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
@@ -78,3 +84,5 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 CurrentUser = Annotated[User, Depends(current_user)]
 WriterUser = Annotated[User, Depends(require_writer)]
 AdminUser = Annotated[User, Depends(require_admin)]
+# For the routes that change who may use a token: they clear this process's cache of checked tokens.
+TokenCacheDep = Annotated[TokenCache, Depends(get_token_cache)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from shopcrm.auth import service
-from shopcrm.auth.deps import AdminUser, CurrentPrincipal, CurrentUser
+from shopcrm.auth.deps import AdminUser, CurrentPrincipal, CurrentUser, TokenCacheDep
 from shopcrm.auth.schemas import (
     ApiTokenCreated,
     ApiTokenIn,
@@ -88,8 +88,9 @@ async def create_token(body: ApiTokenIn, user: CurrentUser, db: DbSession) -> Ap
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, name="revoke_token")
-async def revoke_token(token_id: IdPath, user: CurrentUser, db: DbSession) -> Response:
+async def revoke_token(token_id: IdPath, user: CurrentUser, db: DbSession, checked: TokenCacheDep) -> Response:
     await service.revoke_api_token(db, user=user, token_id=token_id)
+    checked.clear()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -111,8 +112,11 @@ async def create_user(body: UserCreate, _: AdminUser, db: DbSession, settings: A
 
 
 @users_router.patch("/{user_id}", response_model=UserAdminOut, name="update")
-async def update_user(user_id: IdPath, body: UserUpdate, admin: AdminUser, db: DbSession) -> UserAdminOut:
+async def update_user(
+    user_id: IdPath, body: UserUpdate, admin: AdminUser, db: DbSession, checked: TokenCacheDep
+) -> UserAdminOut:
     user = await service.update_user(
         db, acting=admin, user_id=user_id, full_name=body.full_name, role=body.role, is_active=body.is_active
     )
+    checked.clear()  # the user's tokens may no longer carry the role or the access they had
     return UserAdminOut.model_validate(user)

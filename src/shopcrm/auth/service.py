@@ -14,6 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from shopcrm.auth.models import ApiToken, LoginThrottle, Role, User, UserSession
 from shopcrm.auth.security import new_api_token, new_session_token, password_hasher, token_digest
+from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings
 from shopcrm.core.driver import DriverQuery
 from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
@@ -152,7 +153,12 @@ _SESSION_BY_DIGEST = select(UserSession).where(
 )
 _USER_COLUMNS = tuple(User.__table__.c)
 _USER_BY_API_TOKEN_DIGEST = DriverQuery(
-    select(*_USER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at.label("token_used_at"))
+    select(
+        *_USER_COLUMNS,
+        ApiToken.id.label("token_id"),
+        ApiToken.last_used_at.label("token_used_at"),
+        ApiToken.expires_at.label("token_expires_at"),
+    )
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("digest"),
@@ -174,22 +180,27 @@ async def end_session(session: AsyncSession, user_session: UserSession) -> None:
     await session.execute(delete(UserSession).where(UserSession.id == user_session.id))
 
 
-async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
-    """The active user behind a valid API token. Runs on every scripted request, so it loads the user
-    and just the two token columns it needs in one statement."""
-    now = utcnow()
-    conn = await session.connection()
-    row = await _USER_BY_API_TOKEN_DIGEST.first(conn, {"digest": token_digest(token), "now": now})
+async def user_for_api_token(session: AsyncSession, token: str, cache: TokenCache | None = None) -> User | None:
+    """The active user behind a valid API token. Runs on every scripted request: one statement on the
+    driver (see core/driver.py), or none while `cache` remembers the token (see auth/token_cache.py)."""
+    digest = token_digest(token)
+    row = cache.get(digest) if cache is not None else None
     if row is None:
-        return None
-    # Read on the driver and made into a detached User: through the ORM this one statement cost about a
-    # fifth of an ingestion request's CPU (see core/driver.py).
+        now = utcnow()
+        conn = await session.connection()
+        row = await _USER_BY_API_TOKEN_DIGEST.first(conn, {"digest": digest, "now": now})
+        if row is None:
+            return None
+        # Recording every use would turn each read into a write; once a minute is enough to audit.
+        last_used_at = row["token_used_at"]
+        if last_used_at is None or now - last_used_at > dt.timedelta(minutes=1):
+            await session.execute(update(ApiToken).where(ApiToken.id == row["token_id"]).values(last_used_at=now))
+        if cache is not None:
+            cache.put(digest, row, token_expires_at=row["token_expires_at"])
+    # A detached User of the request's own: through the ORM, loading it cost about a fifth of an ingestion
+    # request's CPU.
     user = User(**{column.key: row[column.key] for column in _USER_COLUMNS})
     make_transient_to_detached(user)
-    # Recording every use would turn each read into a write; once a minute is enough to audit.
-    last_used_at = row["token_used_at"]
-    if last_used_at is None or now - last_used_at > dt.timedelta(minutes=1):
-        await session.execute(update(ApiToken).where(ApiToken.id == row["token_id"]).values(last_used_at=now))
     return user
 
 
