@@ -121,7 +121,8 @@ def make_engine(url: str, settings: Settings, *, read_only: bool = False, null_p
 # A connection that came back to the pool this recently worked a moment ago: it is handed out without a
 # ping, as HikariCP does with its 500 ms "alive bypass window". Under load almost every checkout is such a
 # connection, so this saves a round trip per request; a connection that died within the window fails its
-# first statement, which is answered as a 503 and invalidates the pool (see core/errors.py and the outage test).
+# first statement, is invalidated and the request answered 503 (core/errors.py, core/driver.py, and the
+# outage test, which cuts the database both within and after the window).
 PING_BYPASS_S = 0.5
 
 
