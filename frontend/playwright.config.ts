@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Browser tests against the real backend (`shopcrm serve`) serving the built SPA from dist/.
 // Run `npm run build` first (the Makefile does).
-const PORT = 8123;
+const PORT = Number(process.env.E2E_PORT ?? 8123);
 const BASE_URL = `http://127.0.0.1:${String(PORT)}`;
 
 export default defineConfig({

@@ -37,6 +37,6 @@ export SHOPCRM_LOG_LEVEL="${SHOPCRM_LOG_LEVEL:-WARNING}"
 "$SHOPCRM" create-user --email admin@example.com --password 'e2e-Password-1' --role admin --name 'Ada Admin'
 "$SHOPCRM" create-user --email viewer@example.com --password 'e2e-Password-1' --role viewer --name 'Vic Viewer'
 # Not `exec`, so that the cleanup trap can delete the temp database when Playwright stops us.
-"$SHOPCRM" serve --host 127.0.0.1 --port 8123 &
+"$SHOPCRM" serve --host 127.0.0.1 --port "${E2E_PORT:-8123}" &
 SERVER=$!
 wait "$SERVER"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # Signs what the server hands out and later takes back (list cursors, trusted-device cookies). Every
+    # process behind one load balancer needs the same key; without one, development and tests use a random
+    # key per process (cursors and device cookies then end with a restart), and production refuses to start.
+    secret_key: SecretStr | None = Field(default=None, min_length=32)
+
     max_body_bytes: int = 1_000_000
     session_ttl_hours: int = 12
     # How long a process may trust an API token it checked (auth/token_cache.py); 0 checks every request.
@@ -66,7 +72,16 @@ class Settings(BaseSettings):
     def _production_is_safe(self) -> Settings:
         if self.environment == "production" and not self.cookie_secure:
             raise ValueError("SHOPCRM_COOKIE_SECURE must be true in production (cookies over HTTPS only)")
+        if self.environment == "production" and self.secret_key is None:
+            raise ValueError("SHOPCRM_SECRET_KEY must be set in production (at least 32 random characters)")
         return self
+
+    @property
+    def signing_key(self) -> bytes:
+        """The key behind every signature the server makes (see `secret_key`)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return _PROCESS_KEY
 
     @property
     def read_url(self) -> str:
@@ -75,6 +90,9 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+_PROCESS_KEY = secrets.token_bytes(32)
 
 
 @lru_cache
