@@ -130,3 +130,47 @@ async def test_concurrent_cancels_and_orders_keep_figures_exact(app_client: http
         stock = await conn.scalar(text("SELECT stock FROM products WHERE sku = 'P'"))
     assert stock == 1_000 - sold
     assert await _aggregates_mismatches(database) == 0
+
+
+async def test_concurrent_cancels_of_one_customers_orders_keep_first_and_last_dates(
+    app_client: httpx.AsyncClient, make_user, database
+):
+    """10 customers with 4 paid orders each, every order on its own product, all 40 cancelled at once.
+    Each cancel recomputes the customer's first and last order times; one that missed a cancel committed
+    a moment before it would leave a cancelled order's time behind (or dates where no order counts)."""
+    user = await make_user(Role.marketer)
+    headers = {"Authorization": f"Bearer {user.token}"}
+    for round_ in range(2):
+        customers = [await make_customer(database) for _ in range(10)]
+        ids: list[int] = []
+        for c, customer in enumerate(customers):
+            for k in range(4):
+                sku = f"R{round_}-C{c}-K{k}"
+                await make_product(database, sku=sku, price=Decimal("7.00"), stock=5)
+                body = {
+                    "order_number": f"D-{round_}-{c}-{k}",
+                    "customer_id": customer.id,
+                    "items": [{"sku": sku, "quantity": 1}],
+                    "placed_at": f"2026-0{k + 1}-1{c % 10}T12:00:00Z",
+                }
+                response = await app_client.post("/api/orders", json=body, headers=headers)
+                assert response.status_code == 201, response.text
+                order_id = int(response.json()["id"])
+                paid = await app_client.patch(f"/api/orders/{order_id}", json={"status": "paid"}, headers=headers)
+                assert paid.status_code == 200, paid.text
+                ids.append(order_id)
+
+        results = await asyncio.gather(
+            *(app_client.patch(f"/api/orders/{i}", json={"status": "cancelled"}, headers=headers) for i in ids)
+        )
+        assert [r.status_code for r in results] == [200] * len(ids)
+        assert await _aggregates_mismatches(database) == 0, f"round {round_}"
+        async with database.engine.connect() as conn:
+            left = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM customers WHERE id = ANY(:ids) AND "
+                    "(first_order_at IS NOT NULL OR last_order_at IS NOT NULL OR total_orders <> 0)"
+                ),
+                {"ids": [c.id for c in customers]},
+            )
+        assert left == 0

@@ -316,6 +316,11 @@ async def _give_back(session: AsyncSession, order: Order) -> None:
             .values(stock=Product.stock + quantity)
             .execution_options(synchronize_session=False)
         )
+    # Lock the customer before recomputing, in a statement of its own: under READ COMMITTED the recompute
+    # below then starts after any other cancel of this customer's orders has committed, and sees it. In one
+    # statement its subqueries would read the snapshot taken before the wait, and could keep a cancelled
+    # order's time as the first or last order (measured: 10 of 10 customers wrong with 40 parallel cancels).
+    await session.execute(select(Customer.id).where(Customer.id == order.customer_id).with_for_update())
     remaining = select(Order.placed_at).where(Order.customer_id == order.customer_id, COUNTED).subquery()
     await session.execute(
         update(Customer)
