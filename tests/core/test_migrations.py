@@ -114,3 +114,37 @@ def test_case_insensitive_unique_customer_email(empty_database_url: str) -> None
         return "inserted"
 
     assert asyncio.run(_run(url, insert_twice)) == "IntegrityError"
+
+
+def test_upgrade_normalises_stored_emails_and_keeps_colliding_ones(empty_database_url: str) -> None:
+    url = empty_database_url
+    upgrade(url, "0002")
+
+    def seed(conn: Connection) -> None:
+        rows = [("Ann.Lee@Example.com",), (" Bob@example.com",), ("ÄÖmass@example.com",), ("plain@example.com",)]
+        for (email,) in rows:
+            conn.execute(
+                text("INSERT INTO customers (first_name, last_name, email) VALUES ('A', 'B', :email)"), {"email": email}
+            )
+        if conn.dialect.name == "sqlite":  # only SQLite lets these two in side by side
+            conn.execute(text("INSERT INTO customers (first_name, last_name, email) VALUES ('C', 'D', 'ÜBER@x.com')"))
+            conn.execute(text("INSERT INTO customers (first_name, last_name, email) VALUES ('E', 'F', 'über@x.com')"))
+        conn.execute(
+            text("INSERT INTO users (email, full_name, role, password_hash) VALUES (:email, 'Z', 'admin', 'x')"),
+            {"email": "Zoë.Admin@Example.com"},
+        )
+        conn.commit()
+
+    asyncio.run(_run(url, seed))
+    upgrade(url)
+
+    def emails(conn: Connection) -> tuple[list[str], list[str]]:
+        customers = [r[0] for r in conn.execute(text("SELECT email FROM customers ORDER BY id"))]
+        users = [r[0] for r in conn.execute(text("SELECT email FROM users"))]
+        return customers, users
+
+    customers, users = asyncio.run(_run(url, emails))  # type: ignore[misc]
+    assert customers[:4] == ["ann.lee@example.com", "bob@example.com", "äömass@example.com", "plain@example.com"]
+    if len(customers) > 4:
+        assert customers[4:] == ["ÜBER@x.com", "über@x.com"]
+    assert users == ["zoë.admin@example.com"]

@@ -40,7 +40,7 @@ async def test_create_read_and_update_a_customer(app_client: httpx.AsyncClient, 
     created = await app_client.post("/api/customers", json=NEW, headers=writer)
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["email"] == "Ada@example.com"  # domain normalised, local part kept
+    assert body["email"] == "ada@example.com"  # stored in its one normalised form
     assert body["tier"] == "bronze"
     assert body["total_spend"] == "0.00" or Decimal(body["total_spend"]) == 0
     assert body["total_orders"] == 0
@@ -62,6 +62,22 @@ async def test_duplicate_email_is_409_naming_the_field(app_client: httpx.AsyncCl
     response = await app_client.post("/api/customers", json={**NEW, "email": "TAKEN@example.com"}, headers=writer)
     assert response.status_code == 409
     assert response.json()["error"]["details"][0]["loc"] == ["body", "email"]
+
+
+async def test_emails_differing_only_in_non_ascii_case_are_one_email(app_client: httpx.AsyncClient, writer):
+    """SQLite's lower() folds ASCII only; the email is normalised once in Python for both engines."""
+    first = await app_client.post("/api/customers", json={**NEW, "email": " ÄÖmass@Example.com "}, headers=writer)
+    assert first.status_code == 201, first.text
+    assert first.json()["email"] == "äömass@example.com"
+    second = await app_client.post("/api/customers", json={**NEW, "email": "äömass@example.com"}, headers=writer)
+    assert second.status_code == 409
+    assert second.json()["error"]["details"][0]["loc"] == ["body", "email"]
+    # Decomposed umlauts (NFD, as some keyboards send them) are the same address too.
+    nfd_email = "A\u0308O\u0308mass@example.com"
+    nfd = await app_client.post("/api/customers", json={**NEW, "email": nfd_email}, headers=writer)
+    assert nfd.status_code == 409
+    found = await app_client.get("/api/customers", params={"q": "ÄÖMASS@"}, headers=writer)
+    assert [c["email"] for c in found.json()["items"]] == ["äömass@example.com"]
 
 
 @pytest.mark.parametrize(

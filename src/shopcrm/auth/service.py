@@ -18,6 +18,7 @@ from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings
 from shopcrm.core.driver import DriverQuery
 from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
+from shopcrm.core.types import normalize_email
 from shopcrm.db import utcnow
 
 # A failure older than this no longer counts towards the next delay.
@@ -25,10 +26,6 @@ THROTTLE_WINDOW = dt.timedelta(minutes=15)
 # One address may front many honest users (an office, a NAT), so it gets more room than one account.
 IP_ALLOWANCE_FACTOR = 4
 MIN_PASSWORD_LENGTH = 10
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:

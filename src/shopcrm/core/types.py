@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated
 
@@ -15,14 +16,21 @@ from shopcrm.core.params import MAX_ID
 MAX_EMAIL_LENGTH = 254
 
 
+def normalize_email(email: str) -> str:
+    """The one form every email address is stored and compared in, the same on both engines: Unicode NFC,
+    trimmed, lower-cased by Python. SQLite's lower() folds ASCII only, so leaving the folding to the
+    database let `ÄÖmass@…` and `äömass@…` both in; PostgreSQL refused the second."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
+
+
 def _check_email(value: str) -> str:
     try:
         # test_environment lets the reserved ".test" domain through (for staging stores and tests);
         # other special-use domains such as .localhost or .invalid are refused as undeliverable.
-        result = validate_email(value, check_deliverability=False, test_environment=True)
+        result = validate_email(value.strip(), check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address: {exc}") from None
-    return result.normalized
+    return normalize_email(result.normalized)
 
 
 Email = Annotated[

@@ -11,7 +11,7 @@ from shopcrm.config import Settings
 from shopcrm.core.counting import capped_count
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import Cursor, Page, SortKey, decode_cursor, keyset_page
-from shopcrm.core.types import day_end, day_start
+from shopcrm.core.types import day_end, day_start, normalize_email
 from shopcrm.customers import insights
 from shopcrm.customers.models import Customer
 from shopcrm.customers.queries import QuintileCache
@@ -121,7 +121,8 @@ async def get_customer(session: AsyncSession, customer_id: int) -> Customer:
 
 async def get_customer_by_email(session: AsyncSession, email: str) -> Customer | None:
     """The one lookup by the globally unique, case-insensitive email (uses uq_customers_email_lower)."""
-    return await session.scalar(select(Customer).where(func.lower(Customer.email) == email.lower()))
+    # Stored emails are normalised already; lower() is kept so the lookup uses the unique index.
+    return await session.scalar(select(Customer).where(func.lower(Customer.email) == normalize_email(email)))
 
 
 async def _ensure_email_free(session: AsyncSession, email: str, *, except_id: int | None = None) -> None:

@@ -175,18 +175,17 @@ class _Vocabs:
 
     @cached_property
     def email_prefix(self) -> Vocab:
-        """Every local-part prefix: 4 styles x 2 cases x first names x last names."""
+        """Every local-part prefix: 4 styles x 2 (former) cases x first names x last names."""
         firsts = [vocab.ascii_slug(f) for f in vocab.FIRST_NAMES]
         lasts = [vocab.ascii_slug(s) for s in vocab.LAST_NAMES]
         words: list[str] = []
         for style in range(4):
-            for capital in (False, True):
+            for _case in (False, True):
                 for f in firsts:
                     for s in lasts:
-                        if capital:
-                            f2, s2 = f.capitalize(), s.capitalize()
-                        else:
-                            f2, s2 = f, s
+                        # Emails are stored normalised (core.types.normalize_email), so the capitalised
+                        # variants are kept only to keep every later draw of the generator the same.
+                        f2, s2 = f, s
                         words.append((f"{f2}.{s2}", f"{f2}{s2}", f"{f2[0]}{s2}", f"{s2}.{f2}")[style])
         return Vocab.of(words)
 
