@@ -35,7 +35,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, from SHOPCRM_TRUSTED_PROXIES only (uvicorn's own default
+        # would believe any local process that sent the header).
+        proxy_headers=False,
         log_config=None,
     )
 

@@ -52,10 +52,24 @@ class Settings(BaseSettings):
     session_cookie: str = "shopcrm_session"
     csrf_cookie: str = "shopcrm_csrf"
 
-    # Failed logins: after `login_free_attempts` failures the next attempt waits
-    # 2**(failures - free) seconds, capped, per email and per client address.
-    login_free_attempts: int = 5
-    login_max_delay_s: int = 900
+    # Failed logins (auth/login_throttle.py): after `free` attempts in a row the next waits 1, 2, 4, ...
+    # seconds, up to `login_max_delay_s`. `login_free_attempts` counts per (account, address) pair and per
+    # trusted device; the address counter spans all accounts (an office behind one NAT) and the account
+    # counter all addresses (guesses spread over many), both only for browsers not known to the account.
+    login_free_attempts: int = Field(default=5, ge=1)
+    login_address_free_attempts: int = Field(default=30, ge=1)
+    login_account_free_attempts: int = Field(default=20, ge=1)
+    login_max_delay_s: int = Field(default=900, ge=1)
+    # Password hashes run in this many threads; past `login_hash_queue` waiting, logins get 503 at once.
+    login_hash_workers: int = Field(default=2, ge=1, le=64)
+    login_hash_queue: int = Field(default=32, ge=0)
+    # A browser that logged in to an account keeps a signed cookie naming it as a known device for that
+    # account, so guesses from elsewhere cannot lock its owner out.
+    device_cookie: str = "shopcrm_device"
+    device_cookie_days: int = Field(default=365, ge=1)
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDR ranges, comma-separated; "*" for any).
+    # Empty: the client address is the connection's peer, and the header is ignored.
+    trusted_proxies: str = ""
 
     # Argon2 costs; tests lower them because the default is deliberately slow.
     argon2_time_cost: int = 3

@@ -20,7 +20,6 @@ from shopcrm.auth.schemas import (
     UserUpdate,
 )
 from shopcrm.core.deps import AppSettings, DbSession
-from shopcrm.core.errors import NotAuthenticated
 from shopcrm.core.params import IdPath
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -28,15 +27,17 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/login", response_model=LoginOut, name="login")
 async def login(body: LoginIn, request: Request, response: Response, db: DbSession, settings: AppSettings) -> LoginOut:
-    client_ip = request.client.host if request.client else "unknown"
-    try:
-        user = await service.authenticate(
-            db, email=body.email, password=body.password, client_ip=client_ip, settings=settings
-        )
-    except NotAuthenticated:
-        # The request fails, but the failure must be remembered for the throttle.
-        await db.commit()
-        raise
+    attempt = await service.begin_login(
+        db,
+        email=body.email,
+        client_ip=request.client.host if request.client else "unknown",
+        device_cookie=request.cookies.get(settings.device_cookie),
+        settings=settings,
+    )
+    # The one route that commits twice: the attempt is counted before the password is checked (see
+    # service.begin_login), and the hash runs with no database connection held.
+    await db.commit()
+    user = await service.finish_login(db, attempt, password=body.password, settings=settings)
     new = await service.start_session(db, user, settings)
     max_age = settings.session_ttl_hours * 3600
     response.set_cookie(
@@ -57,6 +58,17 @@ async def login(body: LoginIn, request: Request, response: Response, db: DbSessi
         secure=settings.cookie_secure,
         path="/",
     )
+    device = service.new_device_cookie(settings, attempt)
+    if device is not None:
+        response.set_cookie(
+            settings.device_cookie,
+            device,
+            max_age=settings.device_cookie_days * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            path="/api/auth",
+        )
     return LoginOut(user=UserOut.model_validate(user), csrf_token=new.csrf_token)
 
 

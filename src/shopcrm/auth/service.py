@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from shopcrm.auth.models import ApiToken, LoginThrottle, Role, User, UserSession
-from shopcrm.auth.security import new_api_token, new_session_token, password_hasher, token_digest
+from shopcrm.auth import login_throttle
+from shopcrm.auth.login_throttle import Claim
+from shopcrm.auth.models import ApiToken, Role, User, UserSession
+from shopcrm.auth.security import (
+    HashingBusy,
+    hashing_pool,
+    new_api_token,
+    new_session_token,
+    password_hasher,
+    token_digest,
+)
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings
 from shopcrm.core.driver import DriverQuery
-from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
+from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ServiceUnavailable
 from shopcrm.core.types import normalize_email
 from shopcrm.db import utcnow
 
-# A failure older than this no longer counts towards the next delay.
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-# One address may front many honest users (an office, a NAT), so it gets more room than one account.
-IP_ALLOWANCE_FACTOR = 4
 MIN_PASSWORD_LENGTH = 10
+T = TypeVar("T")
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -54,83 +60,76 @@ class NewSession:
     expires_at: dt.datetime
 
 
-async def _throttles(session: AsyncSession, keys: list[str]) -> list[LoginThrottle]:
-    return list(await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))))
+@dataclass(frozen=True)
+class LoginAttempt:
+    """An attempt counted by the throttle, waiting for its password check."""
+
+    email: str
+    user: User | None
+    claim: Claim
 
 
-def _retry_after(throttles: list[LoginThrottle], now: dt.datetime) -> int | None:
-    waits = [(t.blocked_until - now).total_seconds() for t in throttles if t.blocked_until and t.blocked_until > now]
-    return math.ceil(max(waits)) if waits else None
+async def begin_login(
+    session: AsyncSession, *, email: str, client_ip: str, device_cookie: str | None, settings: Settings
+) -> LoginAttempt:
+    """Count the attempt (raises TooManyRequests while it must wait) and find the user.
 
-
-async def _record_failure(session: AsyncSession, key: str, free_attempts: int, settings: Settings) -> None:
-    """Count one more failure for `key` (atomically, so parallel guesses all count) and set its wait."""
-    now = utcnow()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = (
-        insert(LoginThrottle)
-        .values(key=key, failures=1, last_failed_at=now)
-        .on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "failures": case(
-                    (LoginThrottle.last_failed_at < now - THROTTLE_WINDOW, 1), else_=LoginThrottle.failures + 1
-                ),
-                "last_failed_at": now,
-            },
-        )
-        .returning(LoginThrottle.failures)
-    )
-    failures = (await session.execute(stmt)).scalar_one()
-    if failures >= free_attempts:
-        delay = min(2 ** (failures - free_attempts), settings.login_max_delay_s)
-        await session.execute(
-            update(LoginThrottle)
-            .where(LoginThrottle.key == key)
-            .values(blocked_until=now + dt.timedelta(seconds=delay))
-        )
-
-
-async def authenticate(session: AsyncSession, *, email: str, password: str, client_ip: str, settings: Settings) -> User:
-    """Check a login. Repeated failures, per account and per client address, make the next try wait.
-
-    Raises TooManyRequests while a wait is due and NotAuthenticated for a wrong email or password;
-    the caller must commit after NotAuthenticated so the failure is remembered.
+    The caller commits before `finish_login`: the attempt must count even if the request dies while its
+    password is being checked, and no database connection should be held through the hash.
     """
     email = normalize_email(email)
-    keys = {"email": f"email:{email}", "ip": f"ip:{client_ip}"}
-    retry = _retry_after(await _throttles(session, list(keys.values())), utcnow())
-    if retry is not None:
-        raise TooManyRequests(
-            f"Too many failed logins; try again in {retry} seconds", headers={"Retry-After": str(retry)}
-        )
-    hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
-    user = await get_user_by_email(session, email)
-    if user is None:
-        # Spend the same time as a real check, so response times do not reveal which emails exist.
-        hasher.verify(password, _dummy_hash(settings))
-        valid = False
-    else:
-        valid, new_hash = hasher.verify_and_update(password, user.password_hash)
-        if valid and new_hash:
-            user.password_hash = new_hash
+    device_id = login_throttle.device_from_cookie(settings, email, device_cookie)
+    claim = await login_throttle.claim_attempt(
+        session, email=email, client_ip=client_ip, device_id=device_id, settings=settings, now=utcnow()
+    )
+    return LoginAttempt(email=email, user=await get_user_by_email(session, email), claim=claim)
+
+
+async def finish_login(session: AsyncSession, attempt: LoginAttempt, *, password: str, settings: Settings) -> User:
+    """Check the password off the event loop. Raises NotAuthenticated for a wrong email or password (the
+    attempt stays counted) and ServiceUnavailable when too many checks are already waiting."""
+    user = attempt.user
+    try:
+        if user is None:
+            # Spend the same time as a real check, so response times do not reveal which emails exist.
+            await _hash_off_loop(_verify_against_dummy, password, settings, settings=settings)
+            valid, new_hash = False, None
+        else:
+            hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
+            valid, new_hash = await _hash_off_loop(
+                hasher.verify_and_update, password, user.password_hash, settings=settings
+            )
+    except HashingBusy:
+        raise ServiceUnavailable(
+            "Too many logins at once; try again in a moment", headers={"Retry-After": "1"}
+        ) from None
     if not valid or user is None or not user.is_active:
-        await _record_failure(session, keys["email"], settings.login_free_attempts, settings)
-        await _record_failure(session, keys["ip"], settings.login_free_attempts * IP_ALLOWANCE_FACTOR, settings)
         raise NotAuthenticated("Invalid email or password")
-    await session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys["email"]))
+    if new_hash:
+        user.password_hash = new_hash
+    await login_throttle.give_back(session, attempt.claim)
     user.last_login_at = utcnow()
     return user
+
+
+async def _hash_off_loop(fn: Callable[..., T], /, *args: Any, settings: Settings) -> T:
+    return await hashing_pool.run(fn, *args, workers=settings.login_hash_workers, queue=settings.login_hash_queue)
 
 
 _DUMMY_HASHES: dict[tuple[int, int], str] = {}
 
 
-def _dummy_hash(settings: Settings) -> str:
+def _verify_against_dummy(password: str, settings: Settings) -> bool:
     key = (settings.argon2_time_cost, settings.argon2_memory_cost)
+    hasher = password_hasher(*key)
     if key not in _DUMMY_HASHES:
-        _DUMMY_HASHES[key] = password_hasher(*key).hash(secrets.token_urlsafe(16))
-    return _DUMMY_HASHES[key]
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(16))
+    return hasher.verify(password, _DUMMY_HASHES[key])
+
+
+def new_device_cookie(settings: Settings, attempt: LoginAttempt) -> str | None:
+    """A device cookie to set after a successful login, or None when the browser already has a valid one."""
+    return login_throttle.new_device_cookie(settings, attempt.email) if attempt.claim.device_id is None else None
 
 
 async def start_session(session: AsyncSession, user: User, settings: Settings) -> NewSession:
