@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import secrets
 import sys
@@ -56,13 +57,21 @@ def demo_data(
     size: Annotated[str, typer.Option(help="small (2k customers) or large (1M customers, PostgreSQL)")] = "small",
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 42,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database has data")] = False,
+    anchor: Annotated[
+        str | None,
+        typer.Option(help="The data ends at this UTC day (YYYY-MM-DD), for reproducible runs; default: today"),
+    ] = None,
 ) -> None:
-    """Load deterministic, realistic demo data into an empty database."""
+    """Load deterministic, realistic demo data into an empty database.
+
+    The history ends today, so a fresh install shows recent orders and live "last 30 days" figures; the
+    same seed and anchor give the same data."""
     from shopcrm.demo import DemoDataError, has_data, load_demo_data
 
     if size not in ("small", "large"):
         raise typer.BadParameter("size must be small or large", param_hint="--size")
     chosen: Literal["small", "large"] = "small" if size == "small" else "large"
+    ends_at = _demo_anchor(anchor)
 
     async def run() -> None:
         database = Database(get_settings(), null_pool=True)
@@ -71,7 +80,7 @@ def demo_data(
                 typer.echo("demo data: the database already has data; left as it is")
                 return
             # The progress lines end with the report's summary.
-            await load_demo_data(database, chosen, seed=seed, progress=typer.echo)
+            await load_demo_data(database, chosen, seed=seed, progress=typer.echo, anchor=ends_at)
         except DemoDataError as exc:
             typer.echo(f"demo data: {exc}", err=True)
             raise typer.Exit(1) from exc
@@ -79,6 +88,17 @@ def demo_data(
             await database.dispose()
 
     asyncio.run(run())
+
+
+def _demo_anchor(day: str | None) -> dt.datetime:
+    """The demo history runs up to the start (midnight UTC) of `day`, today when None."""
+    if day is None:
+        return dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError:
+        raise typer.BadParameter("give a day as YYYY-MM-DD", param_hint="--anchor") from None
+    return dt.datetime(parsed.year, parsed.month, parsed.day, tzinfo=dt.UTC)
 
 
 def _read_password(password: str | None) -> str:

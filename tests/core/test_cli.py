@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +64,28 @@ def test_openapi_command_prints_the_document(url: str, tmp_path: Path):
     out = run(["openapi"], url, tmp_path)
     assert out.returncode == 0
     assert '"auth-login"' in out.stdout
+
+
+def _latest_order_day(db_file: Path) -> str:
+    with sqlite3.connect(db_file) as conn:
+        (latest,) = conn.execute("SELECT max(placed_at) FROM orders").fetchone()
+    return str(latest)[:10]
+
+
+def test_demo_data_ends_today_unless_given_an_anchor(tmp_path: Path):
+    """Insights use the real clock, so demo history anchored to a fixed day aged every day after it."""
+    today = dt.datetime.now(dt.UTC).date()
+    fresh, fixed = tmp_path / "fresh", tmp_path / "fixed"
+    for folder, extra in ((fresh, []), (fixed, ["--anchor", "2025-03-01"])):
+        folder.mkdir()
+        url = f"sqlite+aiosqlite:///{folder / 'demo.db'}"
+        assert run(["migrate"], url, folder).returncode == 0
+        loaded = run(["demo-data", "--size", "small", *extra], url, folder)
+        assert loaded.returncode == 0, loaded.stderr
+        assert " in 0.0 s" not in loaded.stdout  # no phase claims to be done before its rows are written
+    latest = dt.date.fromisoformat(_latest_order_day(fresh / "demo.db"))
+    assert today - dt.timedelta(days=3) <= latest < today
+    assert _latest_order_day(fixed / "demo.db") == "2025-02-28"
+    bad = run(["demo-data", "--anchor", "yesterday"], f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", tmp_path)
+    assert bad.returncode == 2
+    assert "YYYY-MM-DD" in bad.stderr

@@ -147,11 +147,13 @@ async def load_demo_data(
     say: Progress = progress or (lambda _line: None)
     phases: dict[str, float] = {}
     started = time.perf_counter()
-    say(f"generating {spec.name} data set (seed {seed})")
+    say(f"generating the {spec.name} data set (seed {seed}, up to {anchor:%Y-%m-%d %H:%M} UTC)")
     dataset = await asyncio.to_thread(generate, spec, seed, anchor)
     phases["generate"] = time.perf_counter() - started
     counts = dataset.counts
-    say(f"generated {', '.join(f'{n:,} {t}' for t, n in counts.items())} in {phases['generate']:.1f} s")
+    # Drawing the numbers is quick; the rows themselves are built while they stream into the database, so
+    # the time that matters is the summary's, at the end.
+    say(f"drawn: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
 
     if backend == "postgresql":
         await _load_postgres(database, dataset, say, phases)
