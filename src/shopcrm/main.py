@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
-from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shopcrm import __version__
@@ -23,6 +22,7 @@ from shopcrm.config import Settings, get_settings
 from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
+from shopcrm.core.static_assets import HashedAssets, asset_response, load_asset
 from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.router import router as customers_router
 from shopcrm.db import Database
@@ -98,21 +98,19 @@ def _list_allowed_methods(app: FastAPI) -> None:
 
 def _serve_spa(app: FastAPI, spa_dir: Path) -> None:
     """The built frontend: files from dist/, and index.html for any other page path (client routing)."""
-    index = spa_dir / "index.html"
-    has_spa = index.is_file()
-    # Only top-level files known at start are served by name, so no request path reaches the disk.
-    root_files = {p.name: p for p in spa_dir.iterdir() if p.is_file()} if has_spa else {}
+    has_spa = (spa_dir / "index.html").is_file()
+    # Only files known at start are served by name, so no request path reaches the disk.
+    root_files = {p.name: load_asset(p) for p in spa_dir.iterdir() if p.is_file()} if has_spa else {}
     if (spa_dir / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=spa_dir / "assets"), name="assets")
+        app.mount("/assets", HashedAssets(spa_dir / "assets"), name="assets")
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: StarletteHTTPException) -> Response:
         path = request.url.path
         if request.method in ("GET", "HEAD") and not path.startswith("/api") and has_spa:
-            known = root_files.get(path.lstrip("/"))
-            if known is not None:
-                return FileResponse(known)
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            # Unhashed names (index.html, the icon) are checked for a newer version on every use.
+            known = root_files.get(path.lstrip("/")) or root_files["index.html"]
+            return asset_response(known, request.scope, cache_control="no-cache")
         message = exc.detail if isinstance(exc.detail, str) and exc.detail != "Not Found" else "Not found"
         return JSONResponse(error_payload("not_found", message), status_code=404)
 
