@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = 15_000
 
     log_level: str = "INFO"
-    log_json: bool = True
+    # JSON lines for log collectors; unset, readable lines when stderr is a terminal (`make run`) and JSON
+    # otherwise.
+    log_json: bool | None = None
 
     # Signs what the server hands out and later takes back (list cursors, trusted-device cookies). Every
     # process behind one load balancer needs the same key; without one, development and tests use a random

@@ -24,3 +24,32 @@ async def test_request_log_has_route_template_and_no_personal_data(app_client: h
     text = "\n".join(lines)
     for secret in (user.email, "secret.person", "Jane Secret", "wrong-password", "search="):
         assert secret not in text
+
+
+def test_a_terminal_gets_readable_lines_and_a_pipe_gets_json(monkeypatch):
+    import io
+    import json
+    import sys
+
+    from shopcrm.core.logging import configure_logging
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        for stream, is_json in ((Terminal(), False), (io.StringIO(), True)):
+            monkeypatch.setattr(sys, "stderr", stream)
+            configure_logging("INFO")
+            logging.getLogger("shopcrm.request").info("request", extra={"route": "/api/customers", "status": 200})
+            line = stream.getvalue().strip()
+            if is_json:
+                assert json.loads(line)["route"] == "/api/customers"
+            else:
+                assert line.endswith("INFO    shopcrm.request: request route=/api/customers status=200")
+                assert not line.startswith("{")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)

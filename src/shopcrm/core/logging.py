@@ -24,9 +24,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
-def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
+class ReadableFormatter(logging.Formatter):
+    """One short line for a person at a terminal, with the same structured fields as the JSON lines."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD)
+        return f"{line} {fields}" if fields else line
+
+
+def configure_logging(level: str = "INFO", *, json_lines: bool | None = None) -> None:
+    """JSON lines, or readable ones; `None` picks readable when stderr is a terminal."""
+    if json_lines is None:
+        json_lines = not sys.stderr.isatty()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if json_lines else ReadableFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
