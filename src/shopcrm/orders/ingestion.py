@@ -4,7 +4,10 @@ customer's figures and the first status-history row, all or nothing, at most onc
 It is the hottest write, so it does not go through the ORM's unit of work:
 - on PostgreSQL the whole order is the one statement `queries.INGEST_POSTGRESQL`, run on the asyncpg
   driver of the request's connection (see core/driver.py): it locks the products, checks, and writes only
-  when everything holds;
+  when everything holds. It is always its own transaction: the caller commits whatever it did before
+  (the route commits the authentication's bookkeeping), and `create_order` refuses to run inside an open
+  transaction, so no path can make it part of some other unit of work by accident. Anything that must be
+  atomic with an order (a flow's "order placed" row, say) belongs in that statement;
 - on SQLite (one writer at a time) the prebuilt statements of `orders/queries.py` run one by one in the
   request's transaction, which an error rolls back.
 Both answer with what is already in hand instead of reading the order back.
@@ -93,6 +96,8 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
     conn = await session.connection()
     driver = await postgres_driver(conn)
     if driver is not None:
+        if driver.is_in_transaction():
+            raise RuntimeError("order ingestion is its own transaction on PostgreSQL: commit earlier work first")
         order, written, customer_found = await _write_postgresql(conn, driver, data)
     else:
         order, written, customer_found = await _write_stepwise(conn, data)

@@ -42,6 +42,9 @@ async def order_details(order_id: IdPath, _: CurrentUser, db: ReadSession) -> Or
     responses={200: {"model": OrderDetails, "description": "A repeat of an order already stored; nothing changed"}},
 )
 async def create_order(body: OrderCreate, response: Response, _: WriterUser, db: DbSession) -> OrderDetails:
+    # Whatever authentication wrote (a session lookup, a token's last use) is committed first: on PostgreSQL
+    # the order is one statement that is its own transaction on every path (orders/ingestion.py).
+    await db.commit()
     order, created = await ingestion.create_order(db, data=body)
     if not created:
         response.status_code = status.HTTP_200_OK
