@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 from shopcrm.core.counting import COUNT_CAP
+from shopcrm.orders.models import UNCOUNTED_SQL
+
+__all__ = ["CUSTOMER_COLUMNS", "ORDER_COLUMNS", "UNCOUNTED_SQL", "capped_count"]
 
 CUSTOMER_COLUMNS = (
     "id, first_name, last_name, email, phone, status, total_spend, total_orders, first_order_at, last_order_at, "
@@ -15,7 +18,6 @@ ORDER_COLUMNS = (
     "id, customer_id, order_number, placed_at, status, total_amount, currency, shipping_name, shipping_address1, "
     "shipping_address2, shipping_city, shipping_postal_code, shipping_country, created_at, updated_at"
 )
-UNCOUNTED_SQL = "('cancelled', 'refunded')"
 
 
 async def capped_count(raw: Any, select_ids: str, *args: Any) -> int:

@@ -37,6 +37,7 @@ import asyncpg
 import httpx
 
 from bench.scenarios import BenchContext, Load, LoadRun, load
+from shopcrm.orders.models import UNCOUNTED_SQL
 from shopcrm.orders.queries import INGEST_POSTGRESQL
 
 DURATION_S = float(os.environ.get("BENCH_INGEST_SECONDS", "10"))  # per window; see runner.LOAD_ROUNDS
@@ -120,7 +121,7 @@ async def undo_bench_orders(conn: Any, pattern: str) -> int:
         await conn.execute(
             "UPDATE products p SET stock = p.stock + t.q FROM ("
             " SELECT i.product_id, sum(i.quantity) AS q FROM order_items i JOIN orders o ON o.id = i.order_id"
-            " WHERE o.order_number LIKE $1 AND o.status NOT IN ('cancelled', 'refunded') GROUP BY i.product_id"
+            f" WHERE o.order_number LIKE $1 AND o.status NOT IN {UNCOUNTED_SQL} GROUP BY i.product_id"
             ") t WHERE p.id = t.product_id",
             pattern,
         )
@@ -131,7 +132,7 @@ async def undo_bench_orders(conn: Any, pattern: str) -> int:
             "UPDATE customers c SET total_orders = a.n, total_spend = a.s, first_order_at = a.f, last_order_at = a.l "
             "FROM (SELECT c2.id, count(o.id) AS n, coalesce(sum(o.total_amount), 0) AS s, min(o.placed_at) AS f, "
             "      max(o.placed_at) AS l FROM customers c2 LEFT JOIN orders o ON o.customer_id = c2.id "
-            "      AND o.status NOT IN ('cancelled', 'refunded') WHERE c2.id = ANY($1::bigint[]) GROUP BY c2.id) a "
+            f"      AND o.status NOT IN {UNCOUNTED_SQL} WHERE c2.id = ANY($1::bigint[]) GROUP BY c2.id) a "
             "WHERE c.id = a.id",
             customers,
         )
@@ -359,7 +360,7 @@ class Ingestion:
         wrong_customers = await raw.fetchval(
             "SELECT count(*) FROM customers c LEFT JOIN ("
             " SELECT customer_id, count(*) AS n, sum(total_amount) AS s, min(placed_at) AS f, max(placed_at) AS l"
-            " FROM orders WHERE customer_id = ANY($1::bigint[]) AND status NOT IN ('cancelled', 'refunded')"
+            f" FROM orders WHERE customer_id = ANY($1::bigint[]) AND status NOT IN {UNCOUNTED_SQL}"
             " GROUP BY customer_id) a ON a.customer_id = c.id "
             "WHERE c.id = ANY($1::bigint[]) AND (c.total_orders <> coalesce(a.n, 0) "
             " OR c.total_spend <> coalesce(a.s, 0) OR c.first_order_at IS DISTINCT FROM a.f "

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from shopcrm.auth.models import Role
 from shopcrm.db import Database
+from shopcrm.orders.models import UNCOUNTED_SQL
 from tests.conftest import need_postgres
 from tests.factories import make_customer, make_product
 
@@ -29,12 +30,12 @@ async def _aggregates_mismatches(database: Database) -> int:
         return int(
             await conn.scalar(
                 text(
-                    """
+                    f"""
                     SELECT count(*) FROM customers c
                     LEFT JOIN (
                         SELECT customer_id, sum(total_amount) AS spend, count(*) AS n,
                                min(placed_at) AS first_at, max(placed_at) AS last_at
-                        FROM orders WHERE status NOT IN ('cancelled', 'refunded') GROUP BY customer_id
+                        FROM orders WHERE status NOT IN {UNCOUNTED_SQL} GROUP BY customer_id
                     ) o ON o.customer_id = c.id
                     WHERE c.total_spend <> coalesce(o.spend, 0) OR c.total_orders <> coalesce(o.n, 0)
                        OR c.first_order_at IS DISTINCT FROM o.first_at OR c.last_order_at IS DISTINCT FROM o.last_at

@@ -29,6 +29,8 @@ class OrderStatus(enum.StrEnum):
 
 # Orders in these statuses do not count towards a customer's spend and order count.
 UNCOUNTED_STATUSES = frozenset({OrderStatus.cancelled, OrderStatus.refunded})
+# The same as a SQL list, for hand-written SQL (demo checks, benchmark baselines): `status NOT IN ...`.
+UNCOUNTED_SQL = "(" + ", ".join(sorted(f"'{s.value}'" for s in UNCOUNTED_STATUSES)) + ")"
 
 _STATUS_LIST = ", ".join(f"'{s.value}'" for s in OrderStatus)
 
