@@ -27,11 +27,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import LoginThrottle
 from shopcrm.config import Settings
+from shopcrm.core.engines import capabilities_of
 from shopcrm.core.errors import TooManyRequests
 
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -62,10 +62,6 @@ def counters_for(email: str, client_ip: str, device_id: str | None, settings: Se
     )
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 async def claim_attempt(
     session: AsyncSession, *, email: str, client_ip: str, device_id: str | None, settings: Settings, now: dt.datetime
 ) -> Claim:
@@ -74,9 +70,9 @@ async def claim_attempt(
     counters = counters_for(email, client_ip, device_id, settings)
     # Keys locked in one order, so two attempts meeting the same counters cannot deadlock.
     ordered = sorted(counters, key=lambda c: c.key)
-    insert = _insert(session)
     await session.execute(
-        insert(LoginThrottle)
+        capabilities_of(session)
+        .insert(LoginThrottle)
         .values([{"key": c.key, "failures": 0, "last_failed_at": now} for c in ordered])
         .on_conflict_do_nothing(index_elements=["key"])
     )

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopcrm.core.engines import capabilities_of
+
 # Exact counts stop here; past it a list shows "more than N" (the planner's estimate on PostgreSQL),
 # so a broad filter over millions of rows costs milliseconds, not a full scan.
 COUNT_CAP = 10_000
@@ -18,7 +20,7 @@ async def capped_count(session: AsyncSession, query: Select[Any], cap: int = COU
     counted = int(await session.scalar(select(func.count()).select_from(inner)) or 0)
     if counted <= cap:
         return counted, True
-    if session.get_bind().dialect.name == "postgresql":
+    if capabilities_of(session).planner_estimates:
         return max(await planner_estimate(session, query), cap + 1), False
     return counted, False
 

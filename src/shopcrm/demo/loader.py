@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import AddConstraint, CreateIndex
 
 import shopcrm.models  # noqa: F401 - registers every table on Base.metadata
+from shopcrm.core.engines import UnsupportedEngine, capabilities_of
 from shopcrm.db import Base, Database
 from shopcrm.demo.encoding import COPY_HEADER, COPY_TRAILER, Kind, encode_copy_rows, python_values
 from shopcrm.demo.generate import (
@@ -133,10 +134,12 @@ async def load_demo_data(
     the size needs PostgreSQL and the database is not.
     """
     spec = resolve_size(size)
-    backend = database.engine.dialect.name
-    if backend not in ("sqlite", "postgresql"):
-        raise DemoDataError(f"demo data supports SQLite and PostgreSQL, not {backend}")
-    if spec.postgres_only and backend != "postgresql":
+    try:
+        engine = capabilities_of(database.engine)
+    except UnsupportedEngine as exc:
+        raise DemoDataError(str(exc)) from None
+    backend = engine.name
+    if spec.postgres_only and not engine.bulk_copy:
         raise DemoDataError(
             f"the {spec.name!r} demo data set needs PostgreSQL (bulk COPY); "
             "set DATABASE_URL to a PostgreSQL database or use --size small"
@@ -155,7 +158,7 @@ async def load_demo_data(
     # the time that matters is the summary's, at the end.
     say(f"drawn: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
 
-    if backend == "postgresql":
+    if engine.bulk_copy:
         await _load_postgres(database, dataset, say, phases)
     else:
         await _load_sqlite(database, dataset, say, phases)

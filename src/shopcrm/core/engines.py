@@ -1,0 +1,82 @@
+"""The one place that knows what each database engine can do. Code asks for a capability, never for an
+engine's name, so a third engine (a columnar one for analytics, say) is an entry here, not new branches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    name: str
+    # Hot statements may run straight on the driver (core/driver.py): asyncpg.
+    driver_fast_path: bool
+    # SELECT ... FOR UPDATE locks rows (SQLite ignores it: its writers take turns on the whole file).
+    row_locks: bool
+    # FOR UPDATE SKIP LOCKED, so many workers can claim jobs without waiting on each other.
+    skip_locked: bool
+    # The planner's row estimate (EXPLAIN) can stand in for a count past the cap.
+    planner_estimates: bool
+    # Bulk loads through COPY (the large demo data set).
+    bulk_copy: bool
+    # Timestamps are stored without a zone (as UTC) and come back naive.
+    naive_timestamps: bool
+    # INSERT with this engine's ON CONFLICT clauses: `caps.insert(Model).on_conflict_do_nothing(...)`.
+    insert: Callable[..., Any]
+
+
+POSTGRESQL = Capabilities(
+    name="postgresql",
+    driver_fast_path=True,
+    row_locks=True,
+    skip_locked=True,
+    planner_estimates=True,
+    bulk_copy=True,
+    naive_timestamps=False,
+    insert=postgresql.insert,
+)
+SQLITE = Capabilities(
+    name="sqlite",
+    driver_fast_path=False,
+    row_locks=False,
+    skip_locked=False,
+    planner_estimates=False,
+    bulk_copy=False,
+    naive_timestamps=True,
+    insert=sqlite.insert,
+)
+_BY_NAME = {c.name: c for c in (POSTGRESQL, SQLITE)}
+
+
+class UnsupportedEngine(ValueError):
+    pass
+
+
+Target = Dialect | Engine | AsyncEngine | Connection | AsyncConnection | AsyncSession | Session | str
+
+
+def capabilities_of(target: Target) -> Capabilities:
+    """What the engine behind `target` can do: a session, a connection, an engine, a dialect or a URL."""
+    name = _dialect_name(target)
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnsupportedEngine(f"ShopCRM runs on {' and '.join(sorted(_BY_NAME))}, not {name}") from None
+
+
+def _dialect_name(target: Any) -> str:
+    if isinstance(target, str):
+        return target.split(":", 1)[0].split("+", 1)[0]
+    if isinstance(target, Dialect):
+        return str(target.name)
+    if isinstance(target, (AsyncSession, Session)):
+        return str(target.get_bind().dialect.name)
+    return str(target.dialect.name)
