@@ -12,6 +12,7 @@ end of the request still covers whatever the request did through SQLAlchemy.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,13 +36,22 @@ async def postgres_driver(conn: AsyncConnection) -> Any | None:
 async def sqlalchemy_errors(conn: AsyncConnection, driver: Any, sql: str) -> AsyncIterator[None]:
     """Driver errors as SQLAlchemy would raise them, so the API's error handlers answer them the same way
     (a lost connection or a timeout is a 503), and a connection that died is invalidated instead of going
-    back to the pool."""
+    back to the pool.
+
+    The driver's statements have the connection's command timeout (db.make_engine). One that got no answer
+    in time, or was cancelled while waiting, leaves the connection in an unknown state, maybe on a silent
+    network: it is closed at once (a graceful close would wait for the cancel request asyncpg sends) and
+    invalidated, as db._close_unanswered does for statements run through SQLAlchemy."""
     try:
         yield
-    except Exception as exc:
+    except BaseException as exc:
+        if isinstance(exc, TimeoutError | asyncio.CancelledError):
+            driver.terminate()
         lost = driver.is_closed() or isinstance(exc, (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError))
-        if lost:
+        if lost and not conn.invalidated:
             await conn.invalidate(exc)
+        if not isinstance(exc, Exception):
+            raise
         error = IntegrityError if isinstance(exc, asyncpg.IntegrityConstraintViolationError) else DBAPIError
         raise error(sql, None, exc, hide_parameters=True, connection_invalidated=lost) from exc
 
