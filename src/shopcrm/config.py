@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # How long a process may trust an API token it checked (auth/token_cache.py); 0 checks every request.
     token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     cookie_secure: bool = False
+    # /docs, /redoc and /openapi.json: public outside production; in production only for a logged-in user
+    # unless this opens them.
+    public_api_docs: bool = False
     session_cookie: str = "shopcrm_session"
     csrf_cookie: str = "shopcrm_csrf"
 
@@ -98,6 +101,10 @@ class Settings(BaseSettings):
         if self.db_command_timeout_s is not None:
             return self.db_command_timeout_s or None
         return self.statement_timeout_ms / 1000 + 5 if self.statement_timeout_ms > 0 else None
+
+    @property
+    def api_docs_need_login(self) -> bool:
+        return self.environment == "production" and not self.public_api_docs
 
     @property
     def read_url(self) -> str:
