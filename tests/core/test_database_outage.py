@@ -109,8 +109,10 @@ class TcpProxy:
 
 
 @pytest.fixture
-def pg_url() -> str:
-    return need_postgres()
+def pg_url(migrated_urls: dict[str, str]) -> str:
+    """The migrated PostgreSQL test database (the requests below need its tables)."""
+    need_postgres()
+    return migrated_urls["postgresql"]
 
 
 # A connection used less than db.PING_BYPASS_S ago is handed out without a ping: the cut is then found by
@@ -305,9 +307,9 @@ class Shop:
 
 
 @pytest.fixture
-async def shop(pg_url: str, migrated_urls: dict[str, str]) -> AsyncIterator[Shop]:
+async def shop(pg_url: str) -> AsyncIterator[Shop]:
     """A writer's API token, a customer and a product, written straight to the database (no proxy)."""
-    database = Database(make_settings(migrated_urls["postgresql"]), null_pool=True)
+    database = Database(make_settings(pg_url), null_pool=True)
     try:
         await empty_all_tables(database)
         async with database.sessionmaker.begin() as session:

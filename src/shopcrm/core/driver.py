@@ -12,7 +12,6 @@ end of the request still covers whatever the request did through SQLAlchemy.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,16 +35,15 @@ async def postgres_driver(conn: AsyncConnection) -> Any | None:
 async def sqlalchemy_errors(conn: AsyncConnection, driver: Any, sql: str) -> AsyncIterator[None]:
     """Driver errors as SQLAlchemy would raise them, so the API's error handlers answer them the same way
     (a lost connection or a timeout is a 503), and a connection that died is invalidated instead of going
-    back to the pool.
-
-    The driver's statements have the connection's command timeout (db.make_engine). One that got no answer
-    in time, or was cancelled while waiting, leaves the connection in an unknown state, maybe on a silent
-    network: it is closed at once (a graceful close would wait for the cancel request asyncpg sends) and
-    invalidated, as db._close_unanswered does for statements run through SQLAlchemy."""
+    back to the pool."""
     try:
         yield
     except BaseException as exc:
-        if isinstance(exc, TimeoutError | asyncio.CancelledError):
+        if isinstance(exc, TimeoutError) or not isinstance(exc, Exception):
+            # No answer within the connection's command timeout (db.make_engine), or cancelled while
+            # waiting: the connection is in an unknown state, maybe on a silent network. Closed at once (a
+            # graceful close would wait for the cancel request asyncpg sends) and invalidated below, as
+            # db._close_unanswered does for statements run through SQLAlchemy.
             driver.terminate()
         lost = driver.is_closed() or isinstance(exc, (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError))
         if lost and not conn.invalidated:
