@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     db_connect_timeout_s: float = 2.0
     db_pool_timeout_s: float = 5.0
     statement_timeout_ms: int = 15_000
+    # Client-side bounds, so no request waits on a network that went silent (docs/operations.md, Timeouts).
+    # A statement with no answer after db_command_timeout_s (default: the statement timeout + 5 s; 0: no
+    # bound), or a checkout ping with none after db_ping_timeout_s, closes its connection and answers 503.
+    db_command_timeout_s: float | None = Field(default=None, ge=0)
+    db_ping_timeout_s: float = Field(default=2.0, gt=0)
+    # TCP keepalives on PostgreSQL connections, as libpq's keepalives_idle/_interval/_count (idle 0: off).
+    db_keepalive_idle_s: int = Field(default=30, ge=0)
+    db_keepalive_interval_s: int = Field(default=10, ge=1)
+    db_keepalive_count: int = Field(default=3, ge=1)
 
     log_level: str = "INFO"
     # JSON lines for log collectors; unset, readable lines when stderr is a terminal (`make run`) and JSON
@@ -51,6 +60,9 @@ class Settings(BaseSettings):
     # How long a process may trust an API token it checked (auth/token_cache.py); 0 checks every request.
     token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     cookie_secure: bool = False
+    # /docs, /redoc and /openapi.json: public outside production; in production only for a logged-in user
+    # unless this opens them.
+    public_api_docs: bool = False
     session_cookie: str = "shopcrm_session"
     csrf_cookie: str = "shopcrm_csrf"
 
@@ -98,6 +110,17 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
         return _PROCESS_KEY
+
+    @property
+    def command_timeout_s(self) -> float | None:
+        """The client-side bound on one statement (asyncpg's command_timeout); None for no bound."""
+        if self.db_command_timeout_s is not None:
+            return self.db_command_timeout_s or None
+        return self.statement_timeout_ms / 1000 + 5 if self.statement_timeout_ms > 0 else None
+
+    @property
+    def api_docs_need_login(self) -> bool:
+        return self.environment == "production" and not self.public_api_docs
 
     @property
     def read_url(self) -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import socket
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event, func
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.engine import Dialect, ExceptionContext
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
@@ -106,15 +110,24 @@ def make_engine(url: str, settings: Settings, *, read_only: bool = False, null_p
         # it planned the nine-part statement on every order: 0.6 ms of a 2 ms statement, measured. Generic
         # plans are right for key lookups; anything search- or range-shaped belongs on the read engine.
         server_settings["plan_cache_mode"] = "force_generic_plan"
-    kwargs["connect_args"] = {"timeout": settings.db_connect_timeout_s, "server_settings": server_settings}
+    kwargs["connect_args"] = {
+        "timeout": settings.db_connect_timeout_s,
+        "server_settings": server_settings,
+        # Every statement asyncpg runs, through SQLAlchemy or straight on the driver (core/driver.py), gives
+        # up after this; _close_unanswered then closes the connection and the request answers 503.
+        "command_timeout": settings.command_timeout_s,
+    }
     if not null_pool:
         kwargs.update(pool_size=settings.db_pool_size, max_overflow=5, pool_timeout=settings.db_pool_timeout_s)
     # The driver's own pre-ping opens and rolls back a transaction around its ping: three round trips per
     # checkout. One plain SELECT on checkout does the same job (a dead connection is replaced).
     kwargs["pool_pre_ping"] = False
     engine = create_async_engine(url, **kwargs)
-    event.listen(engine.sync_engine.pool, "checkout", _ping_on_checkout)
+    event.listen(engine.sync_engine.pool, "checkout", _checkout_ping(settings.db_ping_timeout_s))
     event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
+    event.listen(engine.sync_engine, "handle_error", _close_unanswered)
+    if settings.db_keepalive_idle_s > 0:
+        event.listen(engine.sync_engine.pool, "connect", _tcp_keepalive(settings))
     return engine
 
 
@@ -131,14 +144,70 @@ def _note_checkin(dbapi_connection: Any, record: Any) -> None:
         record.info["checked_in_at"] = time.monotonic()
 
 
-def _ping_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-    checked_in_at = record.info.get("checked_in_at")
-    if checked_in_at is not None and time.monotonic() - checked_in_at < PING_BYPASS_S:
-        return
-    try:
-        await_only(record.driver_connection.fetchval("SELECT 1"))
-    except Exception as exc:  # any failure means this pooled connection is unusable
-        raise DisconnectionError("pooled connection failed its ping") from exc
+def _checkout_ping(timeout_s: float) -> Callable[[Any, Any, Any], None]:
+    """The checkout listener: a connection idle longer than PING_BYPASS_S must answer SELECT 1 within
+    `timeout_s` (db_ping_timeout_s), or the pool closes it and connects afresh."""
+
+    def ping_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is not None and time.monotonic() - checked_in_at < PING_BYPASS_S:
+            return
+        driver = record.driver_connection
+        try:
+            await_only(driver.fetchval("SELECT 1", timeout=timeout_s))
+        except BaseException as exc:  # any failure means this pooled connection is unusable
+            # Closed here, at once: after a timeout asyncpg sends a cancel request and a graceful close
+            # would wait for it, on a network that may not answer.
+            driver.terminate()
+            if isinstance(exc, Exception):
+                raise DisconnectionError("pooled connection failed its ping") from exc
+            raise
+
+    return ping_on_checkout
+
+
+def _close_unanswered(context: ExceptionContext) -> BaseException | None:
+    """A statement that got no answer within the command timeout (or whose request was cancelled while it
+    waited) leaves the connection in an unknown state, maybe on a silent network: close it now, discard it
+    instead of returning it to the pool, and raise a SQLAlchemy error marked `connection_invalidated`,
+    which core/errors.py answers with 503 database_unavailable.
+
+    Only this connection goes: the others are pinged at checkout when idle, and closing a whole pool's
+    worth of connections over a silent network would make each close wait."""
+    error = context.original_exception
+    unanswered = isinstance(error, TimeoutError | asyncio.CancelledError)
+    if not unanswered or context.connection is None or context.connection.invalidated:
+        return None
+    context.connection.connection.driver_connection.terminate()  # type: ignore[union-attr]
+    context.is_disconnect = True
+    context.invalidate_pool_on_disconnect = False
+    if not isinstance(error, TimeoutError):
+        return None  # a cancellation stays a cancellation
+    return OperationalError(
+        context.statement, context.parameters, error, hide_parameters=True, connection_invalidated=True
+    )
+
+
+def _tcp_keepalive(settings: Settings) -> Callable[[Any, Any], None]:
+    """TCP keepalives on each new connection's socket, so the operating system finds a peer that vanished
+    while the connection sat idle or waited (asyncpg has no option for them: issue MagicStack/asyncpg#606)."""
+    options = [
+        ("TCP_KEEPIDLE", settings.db_keepalive_idle_s),
+        ("TCP_KEEPINTVL", settings.db_keepalive_interval_s),
+        ("TCP_KEEPCNT", settings.db_keepalive_count),
+    ]
+
+    def set_keepalive(dbapi_connection: Any, _record: Any) -> None:
+        transport = getattr(dbapi_connection.driver_connection, "_transport", None)
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return  # a Unix socket has no network to watch
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for name, value in options:
+            if hasattr(socket, name):  # Linux has all three; others may lack some
+                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+
+    return set_keepalive
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -166,6 +235,18 @@ class Database:
             self.read_engine = make_engine(settings.read_url, settings, read_only=True, null_pool=null_pool)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def bulk_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A connection to the primary without the client-side command timeout, for a bulk job that lifts
+        statement_timeout itself and runs for minutes (the large demo-data load)."""
+        unbounded = self.settings.model_copy(update={"db_command_timeout_s": 0})
+        engine = make_engine(self.settings.database_url, unbounded, null_pool=True)
+        try:
+            async with engine.connect() as conn:
+                yield conn
+        finally:
+            await engine.dispose()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

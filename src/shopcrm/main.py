@@ -15,6 +15,7 @@ from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shopcrm import __version__
+from shopcrm.apidocs.router import docs_router
 from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
@@ -51,6 +52,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         responses=COMMON_RESPONSES,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
+        # Served by apidocs/router.py instead: behind a login in production, pinned assets, their own CSP.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -58,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)
+    app.include_router(docs_router(settings))
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)

@@ -38,10 +38,18 @@ async def sqlalchemy_errors(conn: AsyncConnection, driver: Any, sql: str) -> Asy
     back to the pool."""
     try:
         yield
-    except Exception as exc:
+    except BaseException as exc:
+        if isinstance(exc, TimeoutError) or not isinstance(exc, Exception):
+            # No answer within the connection's command timeout (db.make_engine), or cancelled while
+            # waiting: the connection is in an unknown state, maybe on a silent network. Closed at once (a
+            # graceful close would wait for the cancel request asyncpg sends) and invalidated below, as
+            # db._close_unanswered does for statements run through SQLAlchemy.
+            driver.terminate()
         lost = driver.is_closed() or isinstance(exc, (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError))
-        if lost:
+        if lost and not conn.invalidated:
             await conn.invalidate(exc)
+        if not isinstance(exc, Exception):
+            raise
         error = IntegrityError if isinstance(exc, asyncpg.IntegrityConstraintViolationError) else DBAPIError
         raise error(sql, None, exc, hide_parameters=True, connection_invalidated=lost) from exc
 

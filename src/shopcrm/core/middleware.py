@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limit and a request log that carries no customer data."""
+"""ASGI middleware: request size limit, a request log that carries no customer data, security headers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopcrm.core.errors import error_payload
@@ -113,8 +114,36 @@ class RequestLog:
             )
 
 
+# The SPA's policy, on every response that does not bring its own: everything from this origin; inline
+# styles allowed because Mantine injects <style> elements; `data:` images for icons; no plugins, no framing,
+# no <base> or form posts elsewhere. The API docs pages bring their own (apidocs/router.py).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
+HSTS = "max-age=31536000; includeSubDomains"
+# Never stored by a browser or a proxy: everything under /api (customer data, errors included) and the API
+# description and docs pages (behind a login in production). Static files keep their own caching.
+NO_STORE_PATHS = frozenset({"/openapi.json", "/docs", "/redoc"})
+
+
+def _never_stored(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/") or path in NO_STORE_PATHS
+
+
 class SecurityHeaders:
-    """Headers every response should carry: no MIME sniffing, no framing, no referrer leaks."""
+    """Headers every response carries: no MIME sniffing, no framing, no referrer leaks, a
+    Content-Security-Policy (CONTENT_SECURITY_POLICY unless the response set its own), HSTS when the app's
+    settings say production (cookies are HTTPS-only there), and `Cache-Control: no-store` on the API."""
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
@@ -129,10 +158,19 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+        hsts = getattr(settings, "environment", None) == "production"
+        no_store = _never_stored(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *self.HEADERS]
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                if hsts:
+                    headers["strict-transport-security"] = HSTS
+                if no_store:
+                    headers["cache-control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

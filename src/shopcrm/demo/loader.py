@@ -225,7 +225,8 @@ class _Recreate:
 
 async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, phases: dict[str, float]) -> None:
     bulk = ds.size.bulk
-    async with database.engine.connect() as sa_conn:
+    # statement_timeout is lifted below for the load; the client-side command timeout must go too.
+    async with database.bulk_connection() as sa_conn:
         dialect = sa_conn.dialect
         raw: Any = (await sa_conn.get_raw_connection()).driver_connection  # asyncpg.Connection
         tables = [Base.metadata.tables[t] for t in LOAD_ORDER]

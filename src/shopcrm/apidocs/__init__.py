@@ -1,0 +1,1 @@
+"""The API description (/openapi.json) and its docs pages (/docs, /redoc)."""
