@@ -126,10 +126,6 @@ class Settings(BaseSettings):
     def read_url(self) -> str:
         return self.database_read_url or self.database_url
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 _PROCESS_KEY = secrets.token_bytes(32)
 

@@ -21,6 +21,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 
 from shopcrm.config import Settings
+from shopcrm.core.engines import capabilities_of
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -46,7 +47,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime: store times as timezone-aware UTC")
         value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.replace(tzinfo=None) if capabilities_of(dialect).naive_timestamps else value
 
     def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
@@ -90,7 +91,7 @@ def make_engine(url: str, settings: Settings, *, read_only: bool = False, null_p
     kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if null_pool:
         kwargs["poolclass"] = NullPool
-    if url.startswith("sqlite"):
+    if capabilities_of(url).embedded:
         _ensure_sqlite_dir(url)
         kwargs["connect_args"] = {"timeout": 5}
         engine = create_async_engine(url, **kwargs)
@@ -228,7 +229,7 @@ class Database:
     def __init__(self, settings: Settings, *, null_pool: bool = False) -> None:
         self.settings = settings
         self.engine = make_engine(settings.database_url, settings, null_pool=null_pool)
-        if settings.is_sqlite and settings.read_url == settings.database_url:
+        if capabilities_of(settings.database_url).embedded and settings.read_url == settings.database_url:
             self.read_engine = self.engine
         else:
             # Its own pool even on the primary: read-only transactions, planned for their values.

@@ -29,6 +29,11 @@ class Capabilities:
     bulk_copy: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
     naive_timestamps: bool
+    # A file in this process: one writer at a time, so reads and writes share one engine, and the folder
+    # must exist before the first connection.
+    embedded: bool
+    # ALTER TABLE can do little, so migrations rebuild the table instead (Alembic's batch mode).
+    alters_by_rebuild: bool
     # INSERT with this engine's ON CONFLICT clauses: `caps.insert(Model).on_conflict_do_nothing(...)`.
     insert: Callable[..., Any]
 
@@ -41,6 +46,8 @@ POSTGRESQL = Capabilities(
     planner_estimates=True,
     bulk_copy=True,
     naive_timestamps=False,
+    embedded=False,
+    alters_by_rebuild=False,
     insert=postgresql.insert,
 )
 SQLITE = Capabilities(
@@ -51,6 +58,8 @@ SQLITE = Capabilities(
     planner_estimates=False,
     bulk_copy=False,
     naive_timestamps=True,
+    embedded=True,
+    alters_by_rebuild=True,
     insert=sqlite.insert,
 )
 _BY_NAME = {c.name: c for c in (POSTGRESQL, SQLITE)}

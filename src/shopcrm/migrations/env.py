@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 import shopcrm.models  # noqa: F401 - registers every table on the metadata
+from shopcrm.core.engines import capabilities_of
 from shopcrm.db import Base
 
 target_metadata = Base.metadata
@@ -33,12 +34,12 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
-    is_sqlite = (url or str(connection.engine.url if connection is not None else "")).startswith("sqlite")
+    engine = capabilities_of(connection.dialect if connection is not None else url or "")
     context.configure(
         connection=connection,
         url=url,
         target_metadata=target_metadata,
-        render_as_batch=is_sqlite,
+        render_as_batch=engine.alters_by_rebuild,
         compare_type=True,
         compare_server_default=False,
         include_object=include_object,
