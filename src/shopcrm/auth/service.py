@@ -234,6 +234,12 @@ async def revoke_api_token(session: AsyncSession, *, user: User, token_id: int) 
         raise NotFound("No such API token")
 
 
+async def _revoke_all_api_tokens(session: AsyncSession, user_id: int) -> None:
+    await session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+
+
 async def count_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
@@ -265,6 +271,8 @@ async def update_user(
     if is_active is not None:
         user.is_active = is_active
         if not is_active:
+            # For good: reactivating the user later brings back neither a session nor a token.
             await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+            await _revoke_all_api_tokens(session, user.id)
     await session.flush()
     return user
