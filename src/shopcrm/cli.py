@@ -14,7 +14,7 @@ import typer
 from shopcrm.auth import service as auth_service
 from shopcrm.auth.models import Role
 from shopcrm.config import get_settings
-from shopcrm.core.errors import Conflict
+from shopcrm.core.errors import AppError
 from shopcrm.db import Database
 
 cli = typer.Typer(help="ShopCRM: customer data and marketing automation for online stores.", no_args_is_help=True)
@@ -109,8 +109,8 @@ def create_user(
 
     try:
         asyncio.run(run())
-    except (ValueError, Conflict) as exc:
-        typer.echo(f"create-user: {exc}", err=True)
+    except AppError as exc:  # a weak password, a taken email
+        typer.echo(f"create-user: {exc.message}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"user {email} created with role {role.value}")
 

@@ -41,6 +41,11 @@ def test_migrate_create_user_and_token(url: str, tmp_path: Path):
     short = run(["create-user", "--email", "x@example.com", "--password", "short"], url, tmp_path)
     assert short.returncode == 1
     assert "at least 10" in short.stderr
+    for trivial in ("          ", "aaaaaaaaaa", "1234567890"):
+        weak = run(["create-user", "--email", "x@example.com", "--password", trivial], url, tmp_path)
+        assert weak.returncode == 1
+        assert "create-user: password: " in weak.stderr
+        assert "Too easy to guess" in weak.stderr or "only spaces" in weak.stderr
     token = run(["create-token", "--email", "boss@example.com", "--name", "nightly"], url, tmp_path)
     assert token.returncode == 0, token.stderr
     assert token.stdout.strip().startswith("scrm_")

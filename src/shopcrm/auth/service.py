@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from shopcrm.auth import passwords
 from shopcrm.auth.models import ApiToken, LoginThrottle, Role, User, UserSession
 from shopcrm.auth.security import new_api_token, new_session_token, password_hasher, token_digest
 from shopcrm.auth.token_cache import TokenCache
@@ -24,7 +25,6 @@ from shopcrm.db import utcnow
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 # One address may front many honest users (an office, a NAT), so it gets more room than one account.
 IP_ALLOWANCE_FACTOR = 4
-MIN_PASSWORD_LENGTH = 10
 
 
 def normalize_email(email: str) -> str:
@@ -39,12 +39,12 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
 async def create_user(
     session: AsyncSession, *, email: str, full_name: str, role: Role, password: str, settings: Settings
 ) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    """A new user; the password must meet the policy (auth/passwords.py), whoever creates the user."""
+    await passwords.check_new_password_async(password, field="password", email=email, full_name=full_name)
     if await get_user_by_email(session, email) is not None:
         raise Conflict("A user with this email already exists", details=[{"loc": ["email"], "message": "taken"}])
-    hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
-    user = User(email=normalize_email(email), full_name=full_name, role=role, password_hash=hasher.hash(password))
+    password_hash = await passwords.hash_password(password, settings)
+    user = User(email=normalize_email(email), full_name=full_name, role=role, password_hash=password_hash)
     session.add(user)
     await session.flush()
     return user

@@ -921,7 +921,7 @@ export type UserCreate = {
     /**
      * Password
      *
-     * At least 10 characters
+     * At least 10 characters, not only spaces, and not easy to guess: common passwords, repeats, sequences, keyboard patterns, dates and your own name or email are refused.
      */
     password: string;
     role: Role;
