@@ -1,4 +1,5 @@
-"""The password policy: its rules directly, and through the HTTP API on both engines."""
+"""The password policy, changing one's password, an admin's reset, and deactivation that lasts: through
+the HTTP API on both engines (the policy's own rules also directly)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from shopcrm.auth import passwords
 from shopcrm.auth.models import Role
-from tests.conftest import Creds, make_settings
+from tests.conftest import Creds, login, make_settings
 
 STRONG = "tulip-orbit-quarry-47"
 TRIVIAL = ["          ", "aaaaaaaaaa", "1234567890", "password123", "qwertyuiop", "abcdefghij", "01011990xx"]
@@ -137,3 +138,157 @@ async def test_create_user_refuses_a_password_made_of_the_users_own_email(app_cl
     assert list(field_errors(refused)) == ["password"]
     ok = await app_client.post("/api/users", json={**payload, "password": STRONG}, headers=bearer(admin))
     assert ok.status_code == 201, ok.text
+
+
+# Changing one's own password
+
+
+async def test_changing_ones_password_keeps_this_session_and_ends_the_others(
+    app_client: httpx.AsyncClient, other_client: httpx.AsyncClient, make_user
+):
+    user = await make_user(Role.viewer)
+    csrf = await login(app_client, user)
+    await login(other_client, user)
+
+    changed = await app_client.post(
+        "/api/auth/password",
+        json={"current_password": user.password, "new_password": STRONG},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 204, changed.text
+    assert (await app_client.get("/api/auth/me")).status_code == 200
+    assert (await other_client.get("/api/auth/me")).status_code == 401
+    # Scripts keep working: API tokens are not browser sessions.
+    assert (await app_client.get("/api/auth/me", headers=bearer(user))).status_code == 200
+
+    old = await other_client.post("/api/auth/login", json={"email": user.email, "password": user.password})
+    assert old.status_code == 401
+    new = await other_client.post("/api/auth/login", json={"email": user.email, "password": STRONG})
+    assert new.status_code == 200
+
+
+async def test_a_wrong_current_password_is_a_422_naming_it_and_counts_as_no_failed_login(
+    app_client: httpx.AsyncClient, make_user, settings
+):
+    user = await make_user(Role.marketer)
+    csrf = await login(app_client, user)
+    for _ in range(settings.login_free_attempts + 1):
+        response = await app_client.post(
+            "/api/auth/password",
+            json={"current_password": "not-my-password", "new_password": STRONG},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert field_errors(response) == {"current_password": "This is not your current password."}
+    # The password did not change, and logging in is not slowed down.
+    again = await app_client.post("/api/auth/login", json={"email": user.email, "password": user.password})
+    assert again.status_code == 200, again.text
+
+
+@pytest.mark.parametrize("weak", ["1234567890", "aaaaaaaaaa", "          "])
+async def test_a_weak_new_password_is_refused_and_nothing_changes(
+    app_client: httpx.AsyncClient, other_client: httpx.AsyncClient, make_user, weak: str
+):
+    user = await make_user(Role.viewer)
+    csrf = await login(app_client, user)
+    await login(other_client, user)
+    response = await app_client.post(
+        "/api/auth/password",
+        json={"current_password": user.password, "new_password": weak},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert list(field_errors(response)) == ["new_password"]
+    assert (await other_client.get("/api/auth/me")).status_code == 200
+    relogin = await other_client.post("/api/auth/login", json={"email": user.email, "password": user.password})
+    assert relogin.status_code == 200
+
+
+async def test_the_new_password_must_differ_from_the_current_one(app_client: httpx.AsyncClient, make_user):
+    user = await make_user(Role.viewer)
+    response = await app_client.post(
+        "/api/auth/password",
+        json={"current_password": user.password, "new_password": user.password},
+        headers=bearer(user),
+    )
+    assert field_errors(response) == {"new_password": "Must differ from your current password."}
+
+
+async def test_changing_the_password_with_a_token_ends_every_browser_session(
+    app_client: httpx.AsyncClient, other_client: httpx.AsyncClient, make_user
+):
+    user = await make_user(Role.viewer)
+    await login(other_client, user)
+    changed = await app_client.post(
+        "/api/auth/password", json={"current_password": user.password, "new_password": STRONG}, headers=bearer(user)
+    )
+    assert changed.status_code == 204
+    assert (await other_client.get("/api/auth/me")).status_code == 401
+
+
+async def test_changing_the_password_needs_the_csrf_token(app_client: httpx.AsyncClient, make_user):
+    user = await make_user(Role.viewer)
+    await login(app_client, user)
+    response = await app_client.post(
+        "/api/auth/password", json={"current_password": user.password, "new_password": STRONG}
+    )
+    assert response.status_code == 403
+
+
+# An admin's reset
+
+
+async def test_an_admin_reset_sets_the_password_and_ends_all_the_users_sessions(
+    app_client: httpx.AsyncClient, other_client: httpx.AsyncClient, make_user
+):
+    admin, marketer = await make_user(Role.admin), await make_user(Role.marketer)
+    await login(other_client, marketer)
+    target = await user_id(app_client, marketer)
+
+    reset = await app_client.post(f"/api/users/{target}/password", json={"new_password": STRONG}, headers=bearer(admin))
+    assert reset.status_code == 204, reset.text
+    assert (await other_client.get("/api/auth/me")).status_code == 401
+    old = await other_client.post("/api/auth/login", json={"email": marketer.email, "password": marketer.password})
+    assert old.status_code == 401
+    new = await other_client.post("/api/auth/login", json={"email": marketer.email, "password": STRONG})
+    assert new.status_code == 200
+    # Without revoke_tokens the user's scripts go on.
+    assert (await app_client.get("/api/auth/me", headers=bearer(marketer))).status_code == 200
+
+
+async def test_an_admin_reset_can_revoke_the_users_tokens(app_client: httpx.AsyncClient, make_user):
+    admin, marketer = await make_user(Role.admin), await make_user(Role.marketer)
+    target = await user_id(app_client, marketer)
+    reset = await app_client.post(
+        f"/api/users/{target}/password", json={"new_password": STRONG, "revoke_tokens": True}, headers=bearer(admin)
+    )
+    assert reset.status_code == 204
+    assert (await app_client.get("/api/auth/me", headers=bearer(marketer))).status_code == 401
+
+
+async def test_an_admin_reset_refuses_a_weak_password(app_client: httpx.AsyncClient, make_user):
+    admin, viewer = await make_user(Role.admin), await make_user(Role.viewer)
+    target = await user_id(app_client, viewer)
+    reset = await app_client.post(
+        f"/api/users/{target}/password", json={"new_password": "1234567890"}, headers=bearer(admin)
+    )
+    assert list(field_errors(reset)) == ["new_password"]
+    relogin = await app_client.post("/api/auth/login", json={"email": viewer.email, "password": viewer.password})
+    assert relogin.status_code == 200
+
+
+async def test_an_admin_reset_of_an_unknown_user_is_404_and_of_oneself_403(app_client: httpx.AsyncClient, make_user):
+    admin = await make_user(Role.admin)
+    missing = await app_client.post("/api/users/999999/password", json={"new_password": STRONG}, headers=bearer(admin))
+    assert missing.status_code == 404
+    own = await user_id(app_client, admin)
+    itself = await app_client.post(f"/api/users/{own}/password", json={"new_password": STRONG}, headers=bearer(admin))
+    assert itself.status_code == 403
+    assert "current" in itself.json()["error"]["message"]
+
+
+async def test_only_an_admin_may_reset_a_password(app_client: httpx.AsyncClient, make_user):
+    marketer, viewer = await make_user(Role.marketer), await make_user(Role.viewer)
+    target = await user_id(app_client, viewer)
+    denied = await app_client.post(
+        f"/api/users/{target}/password", json={"new_password": STRONG}, headers=bearer(marketer)
+    )
+    assert denied.status_code == 403

@@ -89,3 +89,15 @@ class UserAdminOut(UserOut):
 class UserList(BaseModel):
     items: list[UserAdminOut]
     total: int
+
+
+class PasswordChange(StrictIn):
+    current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    new_password: NewPassword
+
+
+class PasswordReset(StrictIn):
+    new_password: NewPassword
+    revoke_tokens: StrictBool = Field(
+        default=False, description="Also revoke every API token of the user (when the account may be compromised)"
+    )

@@ -50,6 +50,75 @@ async def create_user(
     return user
 
 
+async def set_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    new_password: str,
+    settings: Settings,
+    field: str = "new_password",
+    keep_session_id: int | None = None,
+    revoke_tokens: bool = False,
+) -> User:
+    """Give a user a new password (checked against the policy) and end their browser sessions, all but
+    `keep_session_id`; with `revoke_tokens`, their API tokens stop working too. No check of who asks."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    await passwords.check_new_password_async(new_password, field=field, email=user.email, full_name=user.full_name)
+    user.password_hash = await passwords.hash_password(new_password, settings)
+    ended = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_session_id is not None:
+        ended = ended.where(UserSession.id != keep_session_id)
+    await session.execute(ended)
+    if revoke_tokens:
+        await _revoke_all_api_tokens(session, user.id)
+    await session.flush()
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    settings: Settings,
+    keep_session_id: int | None,
+) -> User:
+    """A user changing their own password, proving it with the current one. Their other browser sessions
+    end (`keep_session_id`, the one asking, stays); their API tokens are left alone."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    # A wrong current password is a field error, not a failed login: it counts towards no throttle.
+    if not await passwords.verify_password(current_password, user.password_hash, settings):
+        raise passwords.WrongPassword("current_password")
+    if new_password == current_password:
+        raise passwords.WeakPassword("new_password", "Must differ from your current password.")
+    return await set_password(
+        session, user_id=user.id, new_password=new_password, settings=settings, keep_session_id=keep_session_id
+    )
+
+
+async def reset_password(
+    session: AsyncSession,
+    *,
+    acting: User,
+    user_id: int,
+    new_password: str,
+    revoke_tokens: bool,
+    settings: Settings,
+) -> User:
+    """An admin setting another user's password: every session of that user ends."""
+    if user_id == acting.id:
+        # Resetting skips the current-password check; one's own password is changed by proving it.
+        raise Forbidden("Change your own password with your current one (Change password), not by a reset")
+    return await set_password(
+        session, user_id=user_id, new_password=new_password, settings=settings, revoke_tokens=revoke_tokens
+    )
+
+
 @dataclass(frozen=True)
 class NewSession:
     token: str
