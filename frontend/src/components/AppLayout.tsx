@@ -140,7 +140,7 @@ export function AppLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm">
-        <MainNav onNavigate={nav.close} />
+        <MainNav role={user.role} onNavigate={nav.close} />
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">
