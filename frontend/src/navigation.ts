@@ -7,8 +7,13 @@
  *   2. below, give its entry `page: () => import('./pages/Customers')`.
  * That is all: the route, the navbar link and the Home overview card follow.
  * Pages load lazily, so each one becomes its own chunk.
+ *
+ * A page for some roles only (Users: admins) lists them in `roles`: other users see neither its link
+ * nor its card, and its route answers them with a "no access" page.
  */
 import type { ComponentType } from 'react';
+
+import type { Role } from './api/client';
 
 import {
   IconBox,
@@ -17,6 +22,7 @@ import {
   IconHome,
   IconMail,
   IconSegments,
+  IconShieldUser,
   IconUsers,
 } from './components/icons';
 import type { IconComponent } from './components/icons';
@@ -32,6 +38,8 @@ export type AppPage = {
   icon?: IconComponent;
   /** Loads the page component. Leave it out while the page does not exist yet. */
   page?: () => Promise<PageModule>;
+  /** Only these roles see and open the page; every role when left out. */
+  roles?: readonly Role[];
 };
 
 export type AvailablePage = AppPage & { page: () => Promise<PageModule> };
@@ -77,7 +85,24 @@ export const APP_PAGES: readonly AppPage[] = [
     description: 'Products and stock levels, with low-stock alerts.',
     icon: IconBox,
   },
+  {
+    path: '/users',
+    page: () => import('./pages/Users'),
+    label: 'Users',
+    description: 'Who may log in, with which role; new users and password resets.',
+    icon: IconShieldUser,
+    roles: ['admin'],
+  },
 ];
+
+export function canSee(page: AppPage, role: Role): boolean {
+  return page.roles === undefined || page.roles.includes(role);
+}
+
+/** The registry's pages this role may see (built or not), in order. */
+export function pagesFor(role: Role, pages: readonly AppPage[] = APP_PAGES): AppPage[] {
+  return pages.filter((page) => canSee(page, role));
+}
 
 export function isAvailable(page: AppPage): page is AvailablePage {
   return page.page !== undefined;

@@ -4,6 +4,7 @@ import type { RouteObject } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { PageLoader } from './components/PageLoader';
 import { RequireAuth } from './components/RequireAuth';
+import { RequireRole } from './components/RequireRole';
 import { RouteError } from './components/RouteError';
 import { availablePages } from './navigation';
 import HomePage from './pages/Home';
@@ -11,10 +12,11 @@ import LoginPage from './pages/Login';
 import NotFoundPage from './pages/NotFound';
 
 export function buildRoutes(): RouteObject[] {
-  const pageRoutes: RouteObject[] = availablePages().map(({ path, page }) => ({
-    path,
-    lazy: async () => ({ Component: (await page()).default }),
-  }));
+  const pageRoutes: RouteObject[] = availablePages().map(({ path, page, roles }) => {
+    const route: RouteObject = { path, lazy: async () => ({ Component: (await page()).default }) };
+    // A page for some roles only: the others get a "no access" page instead of its code.
+    return roles === undefined ? route : { element: <RequireRole roles={roles} />, children: [route] };
+  });
 
   return [
     {

@@ -1,4 +1,4 @@
-"""The `shopcrm` command: serve, migrate, demo-data, create-user, create-token, openapi."""
+"""The `shopcrm` command: serve, migrate, demo-data, create-user, set-password, create-token, openapi."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import typer
 from shopcrm.auth import service as auth_service
 from shopcrm.auth.models import Role
 from shopcrm.config import get_settings
-from shopcrm.core.errors import Conflict
+from shopcrm.core.errors import AppError, NotFound
 from shopcrm.db import Database
 
 cli = typer.Typer(help="ShopCRM: customer data and marketing automation for online stores.", no_args_is_help=True)
@@ -131,10 +131,56 @@ def create_user(
 
     try:
         asyncio.run(run())
-    except (ValueError, Conflict) as exc:
-        typer.echo(f"create-user: {exc}", err=True)
+    except AppError as exc:  # a weak password, a taken email
+        typer.echo(f"create-user: {exc.message}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"user {email} created with role {role.value}")
+
+
+@cli.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Option(help="The user's login email")],
+    password: Annotated[str | None, typer.Option(envvar="SHOPCRM_NEW_PASSWORD", help="Prompted when absent")] = None,
+    revoke_tokens: Annotated[bool, typer.Option("--revoke-tokens", help="Also revoke the user's API tokens")] = False,
+) -> None:
+    """Set a user's password (a lost admin password, say); their browser sessions end."""
+    settings = get_settings()
+
+    async def find_user_id() -> int:
+        database = Database(settings, null_pool=True)
+        try:
+            async with database.sessionmaker.begin() as session:
+                user = await auth_service.get_user_by_email(session, email)
+                if user is None:
+                    raise NotFound(f"no user with the email {email}")
+                return user.id
+        finally:
+            await database.dispose()
+
+    async def run(user_id: int, secret: str) -> None:
+        database = Database(settings, null_pool=True)
+        try:
+            async with database.sessionmaker.begin() as session:
+                await auth_service.set_password(
+                    session,
+                    user_id=user_id,
+                    new_password=secret,
+                    settings=settings,
+                    field="password",
+                    revoke_tokens=revoke_tokens,
+                )
+        finally:
+            await database.dispose()
+
+    try:
+        # The user is looked up first, so nobody types a new password twice for a mistyped email.
+        user_id = asyncio.run(find_user_id())
+        asyncio.run(run(user_id, _read_password(password)))
+    except AppError as exc:  # an unknown user, a weak password
+        typer.echo(f"set-password: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    done = "their browser sessions ended" + (" and their API tokens revoked" if revoke_tokens else "")
+    typer.echo(f"password of {email} set; {done}")
 
 
 @cli.command("create-token")

@@ -120,6 +120,32 @@ async def test_deactivated_user_loses_sessions_and_tokens(app_client: httpx.Asyn
     assert relogin.status_code == 401
 
 
+async def test_reactivating_a_user_brings_back_neither_tokens_nor_sessions(app_client: httpx.AsyncClient, make_user):
+    admin, marketer = await make_user(Role.admin), await make_user(Role.marketer)
+    admin_headers, marketer_headers = (
+        {"Authorization": f"Bearer {admin.token}"},
+        {"Authorization": f"Bearer {marketer.token}"},
+    )
+    transport = httpx.ASGITransport(app=app_client.app, client=("198.51.100.9", 5000))  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        await login(browser, marketer)
+        me = await app_client.get("/api/auth/me", headers=marketer_headers)
+        assert me.status_code == 200
+        for active in (False, True):
+            response = await app_client.patch(
+                f"/api/users/{me.json()['id']}", json={"is_active": active}, headers=admin_headers
+            )
+            assert response.status_code == 200
+            assert response.json()["is_active"] is active
+
+        assert (await app_client.get("/api/auth/me", headers=marketer_headers)).status_code == 401
+        assert (await browser.get("/api/auth/me")).status_code == 401
+        # The user may log in again and make new tokens; the old ones stay revoked.
+        csrf = await login(browser, marketer)
+        tokens = await browser.get("/api/auth/tokens", headers={"X-CSRF-Token": csrf})
+        assert tokens.json()["items"] == []
+
+
 async def test_admin_cannot_demote_self(app_client: httpx.AsyncClient, make_user):
     admin = await make_user(Role.admin)
     headers = {"Authorization": f"Bearer {admin.token}"}

@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+
+from shopcrm.db import Database
+from shopcrm.main import create_app
+from tests.conftest import make_settings
 
 
 def run(args: list[str], env_url: str, cwd: Path, **kw: object) -> subprocess.CompletedProcess[str]:
@@ -43,9 +48,52 @@ def test_migrate_create_user_and_token(url: str, tmp_path: Path):
     short = run(["create-user", "--email", "x@example.com", "--password", "short"], url, tmp_path)
     assert short.returncode == 1
     assert "at least 10" in short.stderr
+    for trivial in ("          ", "aaaaaaaaaa", "1234567890"):
+        weak = run(["create-user", "--email", "x@example.com", "--password", trivial], url, tmp_path)
+        assert weak.returncode == 1
+        assert "create-user: password: " in weak.stderr
+        assert "Too easy to guess" in weak.stderr or "only spaces" in weak.stderr
     token = run(["create-token", "--email", "boss@example.com", "--name", "nightly"], url, tmp_path)
     assert token.returncode == 0, token.stderr
     assert token.stdout.strip().startswith("scrm_")
+
+
+async def test_set_password_for_a_lost_admin_password(url: str, tmp_path: Path):
+    assert run(["migrate"], url, tmp_path).returncode == 0
+    old = "tulip-orbit-quarry-47"
+    made = run(["create-user", "--email", "boss@example.com", "--password", old], url, tmp_path)
+    assert made.returncode == 0, made.stderr
+    # The real app on the CLI's database, to log in with whatever password the CLI set.
+    database = Database(make_settings(url), null_pool=True)
+    app = create_app(make_settings(url), database)
+    browser = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+    async def log_in(password: str) -> int:
+        response = await browser.post("/api/auth/login", json={"email": "boss@example.com", "password": password})
+        return response.status_code
+
+    try:
+        unknown = run(["set-password", "--email", "nobody@example.com", "--password", "x"], url, tmp_path)
+        assert unknown.returncode == 1
+        assert "set-password: no user with the email nobody@example.com" in unknown.stderr
+        weak = run(["set-password", "--email", "boss@example.com", "--password", "1234567890"], url, tmp_path)
+        assert weak.returncode == 1
+        assert "set-password: password: Too easy to guess. This is a top-100 common password." in weak.stderr
+        assert await log_in(old) == 200
+        assert (await browser.get("/api/auth/me")).status_code == 200
+
+        # Typed twice at a hidden prompt when --password is absent.
+        new = "violet-harbor-engine-82"
+        prompted = run(["set-password", "--email", "BOSS@example.com"], url, tmp_path, input=f"{new}\n{new}\n")
+        assert prompted.returncode == 0, prompted.stderr
+        assert "password of BOSS@example.com set; their browser sessions ended" in prompted.stdout
+        assert new not in prompted.stdout
+        assert (await browser.get("/api/auth/me")).status_code == 401  # the session from before is gone
+        assert await log_in(old) == 401
+        assert await log_in(new) == 200
+    finally:
+        await browser.aclose()
+        await database.dispose()
 
 
 def test_demo_login_creates_an_admin_once(url: str, tmp_path: Path):

@@ -18,6 +18,7 @@ PUBLIC = {("POST", "/api/auth/login"), ("GET", "/api/health")}
 # Writes a viewer may do because they touch only the caller's own account.
 SELF_SERVICE_WRITES = {
     ("POST", "/api/auth/logout"),
+    ("POST", "/api/auth/password"),
     ("POST", "/api/auth/tokens"),
     ("DELETE", "/api/auth/tokens/{token_id}"),
 }

@@ -1,4 +1,16 @@
-import { ActionIcon, AppShell, Avatar, Badge, Burger, Button, Group, Stack, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  AppShell,
+  Avatar,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  Menu,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -6,11 +18,12 @@ import { Outlet, useNavigate } from 'react-router';
 
 import { isApiError } from '@/api/errors';
 import { useLogout } from '@/api/queries/auth';
+import { ChangePasswordModal } from '@/features/account/ChangePasswordModal';
 import { LOGIN_PATH } from '@/lib/nextPath';
 
 import { Brand } from './Brand';
 import { ROLE_COLORS, ROLE_LABELS, useCurrentUser } from './currentUser';
-import { IconLogout } from './icons';
+import { IconChevronDown, IconKey, IconLogout } from './icons';
 import { MainNav } from './MainNav';
 
 function initials(fullName: string): string {
@@ -23,6 +36,7 @@ function initials(fullName: string): string {
 export function AppLayout() {
   const user = useCurrentUser();
   const [navOpened, nav] = useDisclosure(false);
+  const [passwordOpened, passwordModal] = useDisclosure(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const logout = useLogout();
@@ -65,27 +79,43 @@ export function AppLayout() {
             <Brand compact />
           </Group>
           <Group gap="md" wrap="nowrap" data-testid="current-user">
-            <Group gap="sm" wrap="nowrap">
-              <Avatar color={ROLE_COLORS[user.role]} radius="xl" size="md" visibleFrom="sm">
-                {initials(user.full_name)}
-              </Avatar>
-              <Stack gap={0} visibleFrom="xs">
-                <Text size="sm" fw={600} lh={1.3}>
-                  {user.full_name}
-                </Text>
-                <Text size="xs" c="dimmed" lh={1.3}>
-                  {user.email}
-                </Text>
-              </Stack>
-              <Badge
-                color={ROLE_COLORS[user.role]}
-                variant="light"
-                style={{ flexShrink: 0 }}
-                data-testid="current-user-role"
-              >
-                {ROLE_LABELS[user.role]}
-              </Badge>
-            </Group>
+            <Menu position="bottom-end" width={240} withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label="Account menu" data-testid="account-menu" style={{ borderRadius: 8 }}>
+                  <Group gap="sm" wrap="nowrap">
+                    <Avatar color={ROLE_COLORS[user.role]} radius="xl" size="md">
+                      {initials(user.full_name)}
+                    </Avatar>
+                    <Stack gap={0} visibleFrom="xs">
+                      <Text size="sm" fw={600} lh={1.3}>
+                        {user.full_name}
+                      </Text>
+                      <Text size="xs" c="dimmed" lh={1.3}>
+                        {user.email}
+                      </Text>
+                    </Stack>
+                    <IconChevronDown size={14} />
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{user.email}</Menu.Label>
+                <Menu.Item leftSection={<IconKey size={16} />} onClick={passwordModal.open}>
+                  Change password
+                </Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={onLogout}>
+                  Log out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+            <Badge
+              color={ROLE_COLORS[user.role]}
+              variant="light"
+              style={{ flexShrink: 0 }}
+              data-testid="current-user-role"
+            >
+              {ROLE_LABELS[user.role]}
+            </Badge>
             <Button
               variant="default"
               leftSection={<IconLogout size={16} />}
@@ -110,12 +140,14 @@ export function AppLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm">
-        <MainNav onNavigate={nav.close} />
+        <MainNav role={user.role} onNavigate={nav.close} />
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">
         <Outlet />
       </AppShell.Main>
+
+      <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} />
     </AppShell>
   );
 }

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { APP_PAGES, availablePages } from '@/navigation';
+import { APP_PAGES, availablePages, pagesFor } from '@/navigation';
 import type { AppPage } from '@/navigation';
 import { renderWithProviders } from '@/test/render';
 
@@ -10,7 +10,7 @@ import { MainNav } from './MainNav';
 const Stub = () => null;
 
 describe('navigation registry', () => {
-  it('lists the six seed pages', () => {
+  it('lists the six seed pages, then Users', () => {
     expect(APP_PAGES.map((p) => p.label)).toEqual([
       'Dashboard',
       'Customers',
@@ -18,7 +18,18 @@ describe('navigation registry', () => {
       'Email Flows',
       'Orders',
       'Inventory',
+      'Users',
     ]);
+  });
+
+  it('shows a page meant for some roles only to them', () => {
+    const users = APP_PAGES.find((p) => p.path === '/users');
+    expect(users?.roles).toEqual(['admin']);
+    expect(pagesFor('admin').map((p) => p.path)).toContain('/users');
+    for (const role of ['marketer', 'viewer'] as const) {
+      expect(pagesFor(role).map((p) => p.path)).not.toContain('/users');
+      expect(pagesFor(role)).toHaveLength(APP_PAGES.length - 1);
+    }
   });
 
   it('keeps only pages that have a component, in order', () => {
@@ -41,6 +52,19 @@ describe('MainNav', () => {
     for (const page of APP_PAGES.filter((p) => p.page === undefined)) {
       expect(within(nav).queryByText(page.label)).not.toBeInTheDocument();
     }
+  });
+
+  it('leaves out the pages of other roles', () => {
+    renderWithProviders(<MainNav role="viewer" />);
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Customers' })).toBeInTheDocument();
+  });
+
+  it('shows an admin the Users page', () => {
+    renderWithProviders(<MainNav role="admin" />);
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getByRole('link', { name: 'Users' })).toHaveAttribute('href', '/users');
   });
 
   it('shows a page as soon as its component exists, and marks the current one', () => {

@@ -1,7 +1,8 @@
 import { NavLink, Stack } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
 
-import { APP_PAGES, HOME_PAGE, availablePages } from '@/navigation';
+import type { Role } from '@/api/client';
+import { APP_PAGES, HOME_PAGE, availablePages, pagesFor } from '@/navigation';
 import type { AppPage } from '@/navigation';
 
 function isActive(pathname: string, path: string): boolean {
@@ -9,16 +10,19 @@ function isActive(pathname: string, path: string): boolean {
   return pathname === path || pathname.startsWith(`${path}/`);
 }
 
-/** Home, then every page of the registry that exists. */
+/** Home, then every page of the registry that exists and that the user's role may see. */
 export function MainNav({
   pages = APP_PAGES,
+  role,
   onNavigate,
 }: {
   pages?: readonly AppPage[];
+  /** Pages meant for other roles are left out; all pages when absent. */
+  role?: Role;
   onNavigate?: () => void;
 }) {
   const { pathname } = useLocation();
-  const links = [HOME_PAGE, ...availablePages(pages)];
+  const links = [HOME_PAGE, ...availablePages(role === undefined ? pages : pagesFor(role, pages))];
   return (
     <Stack gap={4} component="nav" aria-label="Main navigation">
       {links.map(({ path, label, icon: Icon }) => (

@@ -139,3 +139,33 @@ export const IconPlus = makeIcon(
     <path d="M5 12h14" />
   </>,
 );
+
+export const IconShieldUser = makeIcon(
+  'IconShieldUser',
+  <>
+    <path d="M12 3 4.5 6v5.5c0 4.6 3.2 8.4 7.5 9.5 4.3-1.1 7.5-4.9 7.5-9.5V6z" />
+    <circle cx="12" cy="10" r="2.5" />
+    <path d="M8 16.5c.9-1.6 2.3-2.5 4-2.5s3.1.9 4 2.5" />
+  </>,
+);
+
+export const IconKey = makeIcon(
+  'IconKey',
+  <>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m10.8 12.2 9.2-9.2" />
+    <path d="m16 7 3 3" />
+    <path d="m18 5 2 2" />
+  </>,
+);
+
+export const IconChevronDown = makeIcon('IconChevronDown', <path d="m6 9 6 6 6-6" />);
+
+export const IconDots = makeIcon(
+  'IconDots',
+  <>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </>,
+);

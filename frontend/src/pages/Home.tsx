@@ -16,7 +16,7 @@ import { Link } from 'react-router';
 import type { UserOut } from '@/api/client';
 import { useHealth } from '@/api/queries/health';
 import { ROLE_COLORS, ROLE_LABELS, useCurrentUser } from '@/components/currentUser';
-import { APP_PAGES, isAvailable } from '@/navigation';
+import { isAvailable, pagesFor } from '@/navigation';
 import type { AppPage } from '@/navigation';
 
 const ROLE_SUMMARY: Record<UserOut['role'], string> = {
@@ -102,7 +102,8 @@ function SystemStatus() {
 export default function HomePage() {
   const user = useCurrentUser();
   const firstName = user.full_name.trim().split(/\s+/)[0] ?? user.full_name;
-  const ready = APP_PAGES.filter(isAvailable).length;
+  const pages = pagesFor(user.role);
+  const ready = pages.filter(isAvailable).length;
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -121,7 +122,7 @@ export default function HomePage() {
             <Group justify="space-between" mb="xs">
               <Text fw={600}>Your workspace</Text>
               <Text size="sm" c="dimmed">
-                {ready} of {APP_PAGES.length} areas ready
+                {ready} of {pages.length} areas ready
               </Text>
             </Group>
             <Text size="sm" c="dimmed" mb="md">
@@ -129,7 +130,7 @@ export default function HomePage() {
               as soon as it lands.
             </Text>
             <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="md">
-              {APP_PAGES.map((page) => (
+              {pages.map((page) => (
                 <AreaCard key={page.path} page={page} />
               ))}
             </SimpleGrid>

@@ -13,6 +13,8 @@ from shopcrm.auth.schemas import (
     ApiTokenOut,
     LoginIn,
     LoginOut,
+    PasswordChange,
+    PasswordReset,
     UserAdminOut,
     UserCreate,
     UserList,
@@ -87,6 +89,22 @@ async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, name="change_password")
+async def change_password(
+    body: PasswordChange, principal: CurrentPrincipal, db: DbSession, settings: AppSettings
+) -> Response:
+    """Change your own password. Your other browser sessions end; this one and your API tokens stay."""
+    await service.change_password(
+        db,
+        user_id=principal.user.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        settings=settings,
+        keep_session_id=principal.session.id if principal.session is not None else None,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.get("/tokens", response_model=ApiTokenList, name="list_tokens")
 async def list_tokens(user: CurrentUser, db: DbSession) -> ApiTokenList:
     rows = await service.list_api_tokens(db, user=user)
@@ -132,3 +150,21 @@ async def update_user(
     )
     checked.clear()  # the user's tokens may no longer carry the role or the access they had
     return UserAdminOut.model_validate(user)
+
+
+@users_router.post("/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT, name="reset_password")
+async def reset_password(
+    user_id: IdPath, body: PasswordReset, admin: AdminUser, db: DbSession, settings: AppSettings, checked: TokenCacheDep
+) -> Response:
+    """Set another user's password: all their sessions end, and with `revoke_tokens` their API tokens."""
+    await service.reset_password(
+        db,
+        acting=admin,
+        user_id=user_id,
+        new_password=body.new_password,
+        revoke_tokens=body.revoke_tokens,
+        settings=settings,
+    )
+    if body.revoke_tokens:
+        checked.clear()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

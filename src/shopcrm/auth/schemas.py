@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from shopcrm.auth.models import Role
+from shopcrm.auth.passwords import MAX_LENGTH, MIN_LENGTH, POLICY
 from shopcrm.core.types import Days, Email
+
+# A password being set: the length is checked here, the rest of the policy by the service (a 422 naming
+# the field either way).
+NewPassword = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, description=POLICY)]
 
 
 class StrictIn(BaseModel):
@@ -65,7 +71,7 @@ class UserCreate(StrictIn):
     email: Email
     full_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00]+$")
     role: Role
-    password: str = Field(min_length=10, max_length=1024, description="At least 10 characters")
+    password: NewPassword
 
 
 class UserUpdate(StrictIn):
@@ -83,3 +89,15 @@ class UserAdminOut(UserOut):
 class UserList(BaseModel):
     items: list[UserAdminOut]
     total: int
+
+
+class PasswordChange(StrictIn):
+    current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    new_password: NewPassword
+
+
+class PasswordReset(StrictIn):
+    new_password: NewPassword
+    revoke_tokens: StrictBool = Field(
+        default=False, description="Also revoke every API token of the user (when the account may be compromised)"
+    )

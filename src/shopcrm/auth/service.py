@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from shopcrm.auth import login_throttle
+from shopcrm.auth import login_throttle, passwords
 from shopcrm.auth.login_throttle import Claim
 from shopcrm.auth.models import ApiToken, Role, User, UserSession
 from shopcrm.auth.security import (
-    HashingBusy,
-    hashing_pool,
     new_api_token,
     new_session_token,
     password_hasher,
@@ -26,11 +23,10 @@ from shopcrm.auth.security import (
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings
 from shopcrm.core.driver import DriverQuery
-from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ServiceUnavailable
+from shopcrm.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from shopcrm.core.types import normalize_email
 from shopcrm.db import utcnow
 
-MIN_PASSWORD_LENGTH = 10
 T = TypeVar("T")
 
 
@@ -42,15 +38,88 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
 async def create_user(
     session: AsyncSession, *, email: str, full_name: str, role: Role, password: str, settings: Settings
 ) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    """A new user; the password must meet the policy (auth/passwords.py), whoever creates the user."""
+    await passwords.check_new_password_async(
+        password, field="password", email=email, full_name=full_name, settings=settings
+    )
     if await get_user_by_email(session, email) is not None:
         raise Conflict("A user with this email already exists", details=[{"loc": ["email"], "message": "taken"}])
-    hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
-    user = User(email=normalize_email(email), full_name=full_name, role=role, password_hash=hasher.hash(password))
+    password_hash = await passwords.hash_password(password, settings)
+    user = User(email=normalize_email(email), full_name=full_name, role=role, password_hash=password_hash)
     session.add(user)
     await session.flush()
     return user
+
+
+async def set_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    new_password: str,
+    settings: Settings,
+    field: str = "new_password",
+    keep_session_id: int | None = None,
+    revoke_tokens: bool = False,
+) -> User:
+    """Give a user a new password (checked against the policy) and end their browser sessions, all but
+    `keep_session_id`; with `revoke_tokens`, their API tokens stop working too. No check of who asks."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    await passwords.check_new_password_async(
+        new_password, field=field, email=user.email, full_name=user.full_name, settings=settings
+    )
+    user.password_hash = await passwords.hash_password(new_password, settings)
+    ended = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_session_id is not None:
+        ended = ended.where(UserSession.id != keep_session_id)
+    await session.execute(ended)
+    if revoke_tokens:
+        await _revoke_all_api_tokens(session, user.id)
+    await session.flush()
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    settings: Settings,
+    keep_session_id: int | None,
+) -> User:
+    """A user changing their own password, proving it with the current one. Their other browser sessions
+    end (`keep_session_id`, the one asking, stays); their API tokens are left alone."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    # A wrong current password is a field error, not a failed login: it counts towards no throttle.
+    if not await passwords.verify_password(current_password, user.password_hash, settings):
+        raise passwords.WrongPassword("current_password")
+    if new_password == current_password:
+        raise passwords.WeakPassword("new_password", "Must differ from your current password.")
+    return await set_password(
+        session, user_id=user.id, new_password=new_password, settings=settings, keep_session_id=keep_session_id
+    )
+
+
+async def reset_password(
+    session: AsyncSession,
+    *,
+    acting: User,
+    user_id: int,
+    new_password: str,
+    revoke_tokens: bool,
+    settings: Settings,
+) -> User:
+    """An admin setting another user's password: every session of that user ends."""
+    if user_id == acting.id:
+        # Resetting skips the current-password check; one's own password is changed by proving it.
+        raise Forbidden("Change your own password with your current one (Change password), not by a reset")
+    return await set_password(
+        session, user_id=user_id, new_password=new_password, settings=settings, revoke_tokens=revoke_tokens
+    )
 
 
 @dataclass(frozen=True)
@@ -89,20 +158,15 @@ async def finish_login(session: AsyncSession, attempt: LoginAttempt, *, password
     """Check the password off the event loop. Raises NotAuthenticated for a wrong email or password (the
     attempt stays counted) and ServiceUnavailable when too many checks are already waiting."""
     user = attempt.user
-    try:
-        if user is None:
-            # Spend the same time as a real check, so response times do not reveal which emails exist.
-            await _hash_off_loop(_verify_against_dummy, password, settings, settings=settings)
-            valid, new_hash = False, None
-        else:
-            hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
-            valid, new_hash = await _hash_off_loop(
-                hasher.verify_and_update, password, user.password_hash, settings=settings
-            )
-    except HashingBusy:
-        raise ServiceUnavailable(
-            "Too many logins at once; try again in a moment", headers={"Retry-After": "1"}
-        ) from None
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal which emails exist.
+        await passwords.off_loop(_verify_against_dummy, password, settings, settings=settings)
+        valid, new_hash = False, None
+    else:
+        hasher = password_hasher(settings.argon2_time_cost, settings.argon2_memory_cost)
+        valid, new_hash = await passwords.off_loop(
+            hasher.verify_and_update, password, user.password_hash, settings=settings
+        )
     if not valid or user is None or not user.is_active:
         raise NotAuthenticated("Invalid email or password")
     if new_hash:
@@ -110,10 +174,6 @@ async def finish_login(session: AsyncSession, attempt: LoginAttempt, *, password
     await login_throttle.give_back(session, attempt.claim)
     user.last_login_at = utcnow()
     return user
-
-
-async def _hash_off_loop(fn: Callable[..., T], /, *args: Any, settings: Settings) -> T:
-    return await hashing_pool.run(fn, *args, workers=settings.login_hash_workers, queue=settings.login_hash_queue)
 
 
 _DUMMY_HASHES: dict[tuple[int, int], str] = {}
@@ -230,6 +290,12 @@ async def revoke_api_token(session: AsyncSession, *, user: User, token_id: int) 
         raise NotFound("No such API token")
 
 
+async def _revoke_all_api_tokens(session: AsyncSession, user_id: int) -> None:
+    await session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+
+
 async def count_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
@@ -261,6 +327,8 @@ async def update_user(
     if is_active is not None:
         user.is_active = is_active
         if not is_active:
+            # For good: reactivating the user later brings back neither a session nor a token.
             await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+            await _revoke_all_api_tokens(session, user.id)
     await session.flush()
     return user

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -54,6 +54,25 @@ export const authMe = <ThrowOnError extends boolean = false>(options?: Options<A
         }],
     url: '/api/auth/me',
     ...options
+});
+
+/**
+ * Change Password
+ *
+ * Change your own password. Your other browser sessions end; this one and your API tokens stay.
+ */
+export const authChangePassword = <ThrowOnError extends boolean = false>(options: Options<AuthChangePasswordData, ThrowOnError>) => (options.client ?? client).post<AuthChangePasswordResponses, AuthChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/auth/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -264,6 +283,25 @@ export const usersUpdate = <ThrowOnError extends boolean = false>(options: Optio
             type: 'apiKey'
         }],
     url: '/api/users/{user_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reset Password
+ *
+ * Set another user's password: all their sessions end, and with `revoke_tokens` their API tokens.
+ */
+export const usersResetPassword = <ThrowOnError extends boolean = false>(options: Options<UsersResetPasswordData, ThrowOnError>) => (options.client ?? client).post<UsersResetPasswordResponses, UsersResetPasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/users/{user_id}/password',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -746,6 +746,40 @@ export type OrderSummary = {
 };
 
 /**
+ * PasswordChange
+ */
+export type PasswordChange = {
+    /**
+     * Current Password
+     */
+    current_password: string;
+    /**
+     * New Password
+     *
+     * At least 10 characters, not only spaces, and not easy to guess: common passwords, repeats, sequences, keyboard patterns, dates and your own name or email are refused.
+     */
+    new_password: string;
+};
+
+/**
+ * PasswordReset
+ */
+export type PasswordReset = {
+    /**
+     * New Password
+     *
+     * At least 10 characters, not only spaces, and not easy to guess: common passwords, repeats, sequences, keyboard patterns, dates and your own name or email are refused.
+     */
+    new_password: string;
+    /**
+     * Revoke Tokens
+     *
+     * Also revoke every API token of the user (when the account may be compromised)
+     */
+    revoke_tokens?: boolean;
+};
+
+/**
  * RfmInsight
  */
 export type RfmInsight = {
@@ -921,7 +955,7 @@ export type UserCreate = {
     /**
      * Password
      *
-     * At least 10 characters
+     * At least 10 characters, not only spaces, and not easy to guess: common passwords, repeats, sequences, keyboard patterns, dates and your own name or email are refused.
      */
     password: string;
     role: Role;
@@ -1145,6 +1179,63 @@ export type AuthMeResponses = {
 };
 
 export type AuthMeResponse = AuthMeResponses[keyof AuthMeResponses];
+
+export type AuthChangePasswordData = {
+    body: PasswordChange;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password';
+};
+
+export type AuthChangePasswordErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
+
+export type AuthChangePasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
 
 export type AuthListTokensData = {
     body?: never;
@@ -2148,3 +2239,65 @@ export type UsersUpdateResponses = {
 };
 
 export type UsersUpdateResponse = UsersUpdateResponses[keyof UsersUpdateResponses];
+
+export type UsersResetPasswordData = {
+    body: PasswordReset;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: number;
+    };
+    query?: never;
+    url: '/api/users/{user_id}/password';
+};
+
+export type UsersResetPasswordErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type UsersResetPasswordError = UsersResetPasswordErrors[keyof UsersResetPasswordErrors];
+
+export type UsersResetPasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type UsersResetPasswordResponse = UsersResetPasswordResponses[keyof UsersResetPasswordResponses];

@@ -1,8 +1,8 @@
-/** Auth: who is logged in, log in, log out. Keys are `['auth', ...]`. */
+/** Auth: who is logged in, log in, log out, change one's password. Keys are `['auth', ...]`. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { authLogin, authLogout, authMe } from '../client';
-import type { LoginIn, LoginOut, UserOut } from '../client';
+import { authChangePassword, authLogin, authLogout, authMe } from '../client';
+import type { LoginIn, LoginOut, PasswordChange, UserOut } from '../client';
 import type { ApiError } from '../errors';
 
 export const authKeys = {
@@ -45,6 +45,16 @@ export function useLogout() {
   return useMutation<unknown, ApiError>({
     mutationFn: async () => {
       await authLogout({ throwOnError: true });
+      return null;
+    },
+  });
+}
+
+/** Changes the logged-in user's password; the server ends their other sessions and keeps this one. */
+export function useChangePassword() {
+  return useMutation<null, ApiError, PasswordChange>({
+    mutationFn: async (body) => {
+      await authChangePassword({ body, throwOnError: true });
       return null;
     },
   });

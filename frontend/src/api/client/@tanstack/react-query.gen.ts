@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { authCreateToken, authListTokens, authLogin, authLogout, authMe, authRevokeToken, customersCreate, customersDetails, customersList, customersUpdate, healthGet, type Options, ordersCreate, ordersDetails, ordersList, ordersUpdateStatus, usersCreate, usersList, usersUpdate } from '../sdk.gen';
-import type { AuthCreateTokenData, AuthCreateTokenError, AuthCreateTokenResponse, AuthListTokensData, AuthListTokensError, AuthListTokensResponse, AuthLoginData, AuthLoginError, AuthLoginResponse, AuthLogoutData, AuthLogoutError, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRevokeTokenData, AuthRevokeTokenError, AuthRevokeTokenResponse, CustomersCreateData, CustomersCreateError, CustomersCreateResponse, CustomersDetailsData, CustomersDetailsError, CustomersDetailsResponse, CustomersListData, CustomersListError, CustomersListResponse, CustomersUpdateData, CustomersUpdateError, CustomersUpdateResponse, HealthGetData, HealthGetError, HealthGetResponse, OrdersCreateData, OrdersCreateError, OrdersCreateResponse, OrdersDetailsData, OrdersDetailsError, OrdersDetailsResponse, OrdersListData, OrdersListError, OrdersListResponse, OrdersUpdateStatusData, OrdersUpdateStatusError, OrdersUpdateStatusResponse, UsersCreateData, UsersCreateError, UsersCreateResponse, UsersListData, UsersListError, UsersListResponse, UsersUpdateData, UsersUpdateError, UsersUpdateResponse } from '../types.gen';
+import { authChangePassword, authCreateToken, authListTokens, authLogin, authLogout, authMe, authRevokeToken, customersCreate, customersDetails, customersList, customersUpdate, healthGet, type Options, ordersCreate, ordersDetails, ordersList, ordersUpdateStatus, usersCreate, usersList, usersResetPassword, usersUpdate } from '../sdk.gen';
+import type { AuthChangePasswordData, AuthChangePasswordError, AuthChangePasswordResponse, AuthCreateTokenData, AuthCreateTokenError, AuthCreateTokenResponse, AuthListTokensData, AuthListTokensError, AuthListTokensResponse, AuthLoginData, AuthLoginError, AuthLoginResponse, AuthLogoutData, AuthLogoutError, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRevokeTokenData, AuthRevokeTokenError, AuthRevokeTokenResponse, CustomersCreateData, CustomersCreateError, CustomersCreateResponse, CustomersDetailsData, CustomersDetailsError, CustomersDetailsResponse, CustomersListData, CustomersListError, CustomersListResponse, CustomersUpdateData, CustomersUpdateError, CustomersUpdateResponse, HealthGetData, HealthGetError, HealthGetResponse, OrdersCreateData, OrdersCreateError, OrdersCreateResponse, OrdersDetailsData, OrdersDetailsError, OrdersDetailsResponse, OrdersListData, OrdersListError, OrdersListResponse, OrdersUpdateStatusData, OrdersUpdateStatusError, OrdersUpdateStatusResponse, UsersCreateData, UsersCreateError, UsersCreateResponse, UsersListData, UsersListError, UsersListResponse, UsersResetPasswordData, UsersResetPasswordError, UsersResetPasswordResponse, UsersUpdateData, UsersUpdateError, UsersUpdateResponse } from '../types.gen';
 
 /**
  * Login
@@ -90,6 +90,25 @@ export const authMeOptions = (options?: Options<AuthMeData>) => queryOptions<Aut
     },
     queryKey: authMeQueryKey(options)
 });
+
+/**
+ * Change Password
+ *
+ * Change your own password. Your other browser sessions end; this one and your API tokens stay.
+ */
+export const authChangePasswordMutation = (options?: Partial<Options<AuthChangePasswordData>>): UseMutationOptions<AuthChangePasswordResponse, AuthChangePasswordError, Options<AuthChangePasswordData>> => {
+    const mutationOptions: UseMutationOptions<AuthChangePasswordResponse, AuthChangePasswordError, Options<AuthChangePasswordData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await authChangePassword({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const authListTokensQueryKey = (options?: Options<AuthListTokensData>) => createQueryKey('authListTokens', options);
 
@@ -426,6 +445,25 @@ export const usersUpdateMutation = (options?: Partial<Options<UsersUpdateData>>)
     const mutationOptions: UseMutationOptions<UsersUpdateResponse, UsersUpdateError, Options<UsersUpdateData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await usersUpdate({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Reset Password
+ *
+ * Set another user's password: all their sessions end, and with `revoke_tokens` their API tokens.
+ */
+export const usersResetPasswordMutation = (options?: Partial<Options<UsersResetPasswordData>>): UseMutationOptions<UsersResetPasswordResponse, UsersResetPasswordError, Options<UsersResetPasswordData>> => {
+    const mutationOptions: UseMutationOptions<UsersResetPasswordResponse, UsersResetPasswordError, Options<UsersResetPasswordData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await usersResetPassword({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
