@@ -167,18 +167,28 @@ async def test_changing_ones_password_keeps_this_session_and_ends_the_others(
     assert new.status_code == 200
 
 
-async def test_a_wrong_current_password_is_a_422_naming_it_and_counts_as_no_failed_login(
+async def test_wrong_current_passwords_are_422s_then_slowed_down_but_logins_are_not(
     app_client: httpx.AsyncClient, make_user, settings
 ):
+    """A stolen session must not be a way to guess the password: the proofs are counted like logins, on
+    their own counter, so the owner can still log in elsewhere."""
     user = await make_user(Role.marketer)
     csrf = await login(app_client, user)
-    for _ in range(settings.login_free_attempts + 1):
-        response = await app_client.post(
+
+    async def change(current: str) -> httpx.Response:
+        return await app_client.post(
             "/api/auth/password",
-            json={"current_password": "not-my-password", "new_password": STRONG},
+            json={"current_password": current, "new_password": STRONG},
             headers={"X-CSRF-Token": csrf},
         )
-        assert field_errors(response) == {"current_password": "This is not your current password."}
+
+    for _ in range(settings.login_free_attempts):
+        assert field_errors(await change("not-my-password")) == {
+            "current_password": "This is not your current password."
+        }
+    blocked = await change(user.password)
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) >= 1
     # The password did not change, and logging in is not slowed down.
     again = await app_client.post("/api/auth/login", json={"email": user.email, "password": user.password})
     assert again.status_code == 200, again.text

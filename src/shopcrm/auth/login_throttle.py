@@ -49,7 +49,6 @@ class Claim:
     """The counters one attempt was counted against; given back if the password was right."""
 
     counters: tuple[Counter, ...]
-    device_id: str | None  # set when a valid device cookie for this account came with the attempt
 
 
 def counters_for(email: str, client_ip: str, device_id: str | None, settings: Settings) -> tuple[Counter, ...]:
@@ -62,12 +61,16 @@ def counters_for(email: str, client_ip: str, device_id: str | None, settings: Se
     )
 
 
+def password_change_counters(user_id: int, settings: Settings) -> tuple[Counter, ...]:
+    """A logged-in user proving their current password: a stolen session must not be a guessing oracle."""
+    return (Counter(f"change:{user_id}", settings.login_free_attempts),)
+
+
 async def claim_attempt(
-    session: AsyncSession, *, email: str, client_ip: str, device_id: str | None, settings: Settings, now: dt.datetime
+    session: AsyncSession, counters: tuple[Counter, ...], *, settings: Settings, now: dt.datetime
 ) -> Claim:
     """Count one attempt against every counter it meets, or raise TooManyRequests (counting nothing more)
     while any of them makes it wait. The caller commits at once, before checking the password."""
-    counters = counters_for(email, client_ip, device_id, settings)
     # Keys locked in one order, so two attempts meeting the same counters cannot deadlock.
     ordered = sorted(counters, key=lambda c: c.key)
     await session.execute(
@@ -93,7 +96,7 @@ async def claim_attempt(
     if waits:
         retry = max(1, math.ceil(max(waits)))
         raise TooManyRequests(
-            f"Too many failed logins; try again in {retry} seconds", headers={"Retry-After": str(retry)}
+            f"Too many failed attempts; try again in {retry} seconds", headers={"Retry-After": str(retry)}
         )
     for counter in ordered:
         row = rows[counter.key]
@@ -106,7 +109,7 @@ async def claim_attempt(
             else None
         )
     await session.flush()
-    return Claim(counters=counters, device_id=device_id)
+    return Claim(counters=counters)
 
 
 async def give_back(session: AsyncSession, claim: Claim) -> None:

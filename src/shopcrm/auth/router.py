@@ -94,8 +94,11 @@ async def change_password(
     body: PasswordChange, principal: CurrentPrincipal, db: DbSession, settings: AppSettings
 ) -> Response:
     """Change your own password. Your other browser sessions end; this one and your API tokens stay."""
+    claim = await service.count_password_change(db, user_id=principal.user.id, settings=settings)
+    await db.commit()  # counted before the current password is checked, as a login is
     await service.change_password(
         db,
+        claim=claim,
         user_id=principal.user.id,
         current_password=body.current_password,
         new_password=body.new_password,

@@ -80,6 +80,14 @@ async def set_password(
     return user
 
 
+async def count_password_change(session: AsyncSession, *, user_id: int, settings: Settings) -> Claim:
+    """Count an attempt to prove the current password (raises TooManyRequests while it must wait), as
+    logins are counted: a stolen session must not become a way to guess the password. The caller commits
+    before `change_password`."""
+    counters = login_throttle.password_change_counters(user_id, settings)
+    return await login_throttle.claim_attempt(session, counters, settings=settings, now=utcnow())
+
+
 async def change_password(
     session: AsyncSession,
     *,
@@ -88,15 +96,16 @@ async def change_password(
     new_password: str,
     settings: Settings,
     keep_session_id: int | None,
+    claim: Claim,
 ) -> User:
     """A user changing their own password, proving it with the current one. Their other browser sessions
     end (`keep_session_id`, the one asking, stays); their API tokens are left alone."""
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("No such user")
-    # A wrong current password is a field error, not a failed login: it counts towards no throttle.
     if not await passwords.verify_password(current_password, user.password_hash, settings):
         raise passwords.WrongPassword("current_password")
+    await login_throttle.give_back(session, claim)
     if new_password == current_password:
         raise passwords.WeakPassword("new_password", "Must differ from your current password.")
     return await set_password(
@@ -136,6 +145,7 @@ class LoginAttempt:
     email: str
     user: User | None
     claim: Claim
+    known_device: bool  # a valid device cookie for this account came with the attempt
 
 
 async def begin_login(
@@ -148,10 +158,10 @@ async def begin_login(
     """
     email = normalize_email(email)
     device_id = login_throttle.device_from_cookie(settings, email, device_cookie)
-    claim = await login_throttle.claim_attempt(
-        session, email=email, client_ip=client_ip, device_id=device_id, settings=settings, now=utcnow()
-    )
-    return LoginAttempt(email=email, user=await get_user_by_email(session, email), claim=claim)
+    counters = login_throttle.counters_for(email, client_ip, device_id, settings)
+    claim = await login_throttle.claim_attempt(session, counters, settings=settings, now=utcnow())
+    user = await get_user_by_email(session, email)
+    return LoginAttempt(email=email, user=user, claim=claim, known_device=device_id is not None)
 
 
 async def finish_login(session: AsyncSession, attempt: LoginAttempt, *, password: str, settings: Settings) -> User:
@@ -189,7 +199,7 @@ def _verify_against_dummy(password: str, settings: Settings) -> bool:
 
 def new_device_cookie(settings: Settings, attempt: LoginAttempt) -> str | None:
     """A device cookie to set after a successful login, or None when the browser already has a valid one."""
-    return login_throttle.new_device_cookie(settings, attempt.email) if attempt.claim.device_id is None else None
+    return None if attempt.known_device else login_throttle.new_device_cookie(settings, attempt.email)
 
 
 async def start_session(session: AsyncSession, user: User, settings: Settings) -> NewSession:
