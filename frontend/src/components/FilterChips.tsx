@@ -1,5 +1,7 @@
-import { Group, Pill } from '@mantine/core';
+import { Button, Group } from '@mantine/core';
 import type { ReactNode } from 'react';
+
+import { IconX } from './icons';
 
 export type FilterChip = {
   key: string;
@@ -8,21 +10,28 @@ export type FilterChip = {
   onRemove: () => void;
 };
 
-/** The filters in force, each removable on its own, plus whatever follows (a "Clear filters" button). */
+/**
+ * The filters in force, each a chip that removes itself when pressed (a real button, named
+ * "Remove filter …": Mantine's Pill hides its remove button from keyboards and screen readers),
+ * plus whatever follows (a "Clear filters" button).
+ */
 export function FilterChips({ chips, children }: { chips: readonly FilterChip[]; children?: ReactNode }) {
   return (
     <Group gap="xs" aria-label="Active filters" role="group">
       {chips.map((chip) => (
-        <Pill
+        <Button
           key={chip.key}
-          size="md"
-          withRemoveButton
-          onRemove={chip.onRemove}
-          removeButtonProps={{ 'aria-label': `Remove filter ${chip.label}` }}
+          variant="default"
+          radius="xl"
+          size="compact-sm"
+          fw={500}
+          rightSection={<IconX size={14} />}
+          onClick={chip.onRemove}
+          aria-label={`Remove filter ${chip.label}`}
           data-testid={`filter-chip-${chip.key}`}
         >
           {chip.label}
-        </Pill>
+        </Button>
       ))}
       {children}
     </Group>

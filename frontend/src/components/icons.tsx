@@ -139,3 +139,11 @@ export const IconPlus = makeIcon(
     <path d="M5 12h14" />
   </>,
 );
+
+export const IconX = makeIcon(
+  'IconX',
+  <>
+    <path d="M18 6 6 18" />
+    <path d="m6 6 12 12" />
+  </>,
+);
