@@ -153,23 +153,17 @@ function OrderBody({ order, customerHref }: { order: OrderDetails; customerHref:
         <Title order={3} size="h4" id="order-customer-title" mb="xs">
           Customer
         </Title>
-        <Group justify="space-between" align="flex-start">
-          <div>
-            <Anchor component={Link} to={customerHref(customer.id)} fw={600}>
-              {customer.first_name} {customer.last_name}
-            </Anchor>
-            <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-              {customer.email}
-              {customer.phone ? ` · ${customer.phone}` : ''}
-            </Text>
-          </div>
-          <Text size="sm" c="dimmed" ta="right">
-            {formatInteger(customer.total_orders)} {customer.total_orders === 1 ? 'order' : 'orders'} ·{' '}
-            {formatMoney(customer.total_spend)} spent
-            <br />
-            (cancelled and refunded not counted)
-          </Text>
-        </Group>
+        <Anchor component={Link} to={customerHref(customer.id)} fw={600}>
+          {customer.first_name} {customer.last_name}
+        </Anchor>
+        <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {customer.email}
+          {customer.phone ? ` · ${customer.phone}` : ''}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {formatInteger(customer.total_orders)} {customer.total_orders === 1 ? 'order' : 'orders'} ·{' '}
+          {formatMoney(customer.total_spend)} spent, cancelled and refunded not counted
+        </Text>
       </section>
 
       {canWrite(user.role) && <StatusActions order={order} />}
