@@ -26,6 +26,7 @@ import {
   IconUsers,
 } from './components/icons';
 import type { IconComponent } from './components/icons';
+import { LOGIN_PATH } from './lib/nextPath';
 
 export type PageModule = { default: ComponentType };
 
@@ -111,4 +112,22 @@ export function isAvailable(page: AppPage): page is AvailablePage {
 /** The pages that exist, in registry order. */
 export function availablePages(pages: readonly AppPage[] = APP_PAGES): AvailablePage[] {
   return pages.filter(isAvailable);
+}
+
+export const APP_NAME = 'ShopCRM';
+
+function matches(pathname: string, path: string): boolean {
+  return pathname === path || pathname.startsWith(`${path}/`);
+}
+
+/** What the page at `pathname` is called: its registry label, "Log in", or "Page not found". */
+export function pageName(pathname: string, pages: readonly AppPage[] = APP_PAGES): string {
+  if (pathname === HOME_PAGE.path) return HOME_PAGE.label;
+  if (pathname === LOGIN_PATH) return 'Log in';
+  return availablePages(pages).find((page) => matches(pathname, page.path))?.label ?? 'Page not found';
+}
+
+/** The browser tab's title for a page, e.g. "Customers · ShopCRM". */
+export function documentTitle(pathname: string, pages: readonly AppPage[] = APP_PAGES): string {
+  return `${pageName(pathname, pages)} · ${APP_NAME}`;
 }

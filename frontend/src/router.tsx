@@ -6,6 +6,7 @@ import { PageLoader } from './components/PageLoader';
 import { RequireAuth } from './components/RequireAuth';
 import { RequireRole } from './components/RequireRole';
 import { RouteError } from './components/RouteError';
+import { RouteFocus } from './components/RouteFocus';
 import { availablePages } from './navigation';
 import HomePage from './pages/Home';
 import LoginPage from './pages/Login';
@@ -20,6 +21,8 @@ export function buildRoutes(): RouteObject[] {
 
   return [
     {
+      // Names the page in the document title and moves focus to its heading on navigation.
+      element: <RouteFocus />,
       errorElement: <RouteError />,
       // Shown while a lazily loaded page's code arrives on the first load.
       hydrateFallbackElement: <PageLoader />,

@@ -1,25 +1,16 @@
-import {
-  Anchor,
-  Badge,
-  Card,
-  Drawer,
-  Group,
-  Progress,
-  SimpleGrid,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import type { CustomerDetails } from '@/api/client';
+import { isApiError } from '@/api/errors';
 import { useCustomerDetails } from '@/api/queries/customers';
+import { useCustomerOrderCounts } from '@/api/queries/orders';
 import { formatDate, formatDateTime, formatInteger, formatMoney, humanize } from '@/lib/format';
 
+import { nextOrderText, reconcileRfmAndChurn, rfmBasisWithCurrency, rfmScores } from './customerInsights';
+import { DetailDrawer } from './DetailDrawer';
+import { Field } from './Field';
 import { QueryError } from './QueryError';
 import { StatusBadge, TierBadge } from './StatusBadge';
 import { TIER_COLORS } from './statusColors';
@@ -29,35 +20,24 @@ export type CustomerDetailsPanelProps = {
   customerId: number | null;
   isOpen: boolean;
   onClose: () => void;
-  onOrderClick: (orderId: number) => void;
+  /** Where a recent order's link goes (the URL that opens its panel). */
+  orderHref: (orderId: number) => string;
   /** Extra actions in the panel (e.g. an Edit button for writers). */
   actions?: (details: CustomerDetails) => ReactNode;
 };
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
+/** The store's currency: customer figures (spend, RFM) are summed in it. */
+const STORE_CURRENCY = 'USD';
 
-function Insight({ label, value, basis }: { label: string; value: ReactNode; basis: string }) {
+function Insight({ label, children, basis }: { label: string; children: ReactNode; basis: string }) {
   return (
     <Card withBorder padding="sm" radius="md">
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Tooltip label={basis} multiline w={280} withArrow>
-        <Text fw={600} size="sm" component="div">
-          {value}
-        </Text>
-      </Tooltip>
+      <Text fw={600} size="sm" component="div">
+        {children}
+      </Text>
       <Text size="xs" c="dimmed" mt={4}>
         {basis}
       </Text>
@@ -67,17 +47,31 @@ function Insight({ label, value, basis }: { label: string; value: ReactNode; bas
 
 const CHURN_COLORS = { low: 'green', medium: 'yellow', high: 'red', unknown: 'gray' } as const;
 
+/** Cancelled and refunded orders: listed with the others, left out of counts and spend. */
+const UNCOUNTED = ['cancelled', 'refunded'] as const;
+
 function CustomerBody({
   details,
-  onOrderClick,
+  orderHref,
   actions,
 }: {
   details: CustomerDetails;
-  onOrderClick: (orderId: number) => void;
+  orderHref: (orderId: number) => string;
   actions?: ReactNode;
 }) {
   const { customer, stats, tier, insights, recent_orders: orders } = details;
   const progress = tierProgress(tier, stats.lifetime_spend);
+  const counts = useCustomerOrderCounts(customer.id).data;
+  const allOrders = counts?.all;
+  const uncounted = counts === undefined ? undefined : UNCOUNTED.reduce((n, s) => n + (counts[s] ?? 0), 0);
+  const next = nextOrderText(insights.next_order.expected_at);
+  const scores = rfmScores(insights.rfm);
+  const reconcile = reconcileRfmAndChurn({
+    rfm: insights.rfm,
+    churn: insights.churn_risk,
+    daysSinceLastOrder: stats.days_since_last_order,
+    typicalGapDays: insights.next_order.typical_gap_days,
+  });
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-start">
@@ -98,24 +92,31 @@ function CustomerBody({
       </Group>
 
       <section aria-label="Profile">
-        <SimpleGrid cols={2} spacing="sm">
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Field label="Email">{customer.email}</Field>
           <Field label="Phone">{customer.phone ?? '—'}</Field>
-          <Field label="Location">
-            {[customer.city, customer.country].filter(Boolean).join(', ') || '—'}
-          </Field>
+          <Field label="Location">{[customer.city, customer.country].filter(Boolean).join(', ') || '—'}</Field>
           <Field label="Customer since">{formatDate(customer.created_at)}</Field>
         </SimpleGrid>
       </section>
 
       <section aria-labelledby="customer-stats-title">
-        <Title order={4} id="customer-stats-title" mb="xs">
+        <Title order={3} size="h4" id="customer-stats-title" mb="xs">
           Stats
         </Title>
         <SimpleGrid cols={{ base: 2, xs: 3 }} spacing="sm">
-          <Field label="Lifetime spend">{formatMoney(stats.lifetime_spend)}</Field>
-          <Field label="Orders">{formatInteger(stats.total_orders)}</Field>
-          <Field label="Average order">{formatMoney(stats.average_order_value)}</Field>
+          <Field label="Lifetime spend">{formatMoney(stats.lifetime_spend, STORE_CURRENCY)}</Field>
+          <Field
+            label="Orders"
+            hint={
+              uncounted !== undefined && uncounted > 0
+                ? `Not counting ${formatInteger(uncounted)} cancelled or refunded`
+                : undefined
+            }
+          >
+            <span data-testid="counted-orders">{formatInteger(stats.total_orders)}</span>
+          </Field>
+          <Field label="Average order">{formatMoney(stats.average_order_value, STORE_CURRENCY)}</Field>
           <Field label="First order">{formatDate(stats.first_order_at)}</Field>
           <Field label="Last order">{formatDate(stats.last_order_at)}</Field>
           <Field label="Days since last order">
@@ -125,7 +126,7 @@ function CustomerBody({
       </section>
 
       <section aria-labelledby="customer-tier-title">
-        <Title order={4} id="customer-tier-title" mb="xs">
+        <Title order={3} size="h4" id="customer-tier-title" mb="xs">
           Tier
         </Title>
         <Group justify="space-between" mb={4}>
@@ -140,54 +141,65 @@ function CustomerBody({
         <Text size="xs" c="dimmed" mt={4}>
           {tier.next_tier === null || tier.spend_to_next === null
             ? 'Top tier reached.'
-            : `${formatMoney(tier.spend_to_next)} more to reach ${humanize(tier.next_tier)}.`}
+            : `${formatMoney(tier.spend_to_next, STORE_CURRENCY)} more to reach ${humanize(tier.next_tier)}.`}
         </Text>
       </section>
 
       <section aria-labelledby="customer-insights-title">
-        <Title order={4} id="customer-insights-title" mb="xs">
+        <Title order={3} size="h4" id="customer-insights-title" mb="xs">
           Insights
         </Title>
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <Insight label="RFM group" value={insights.rfm.group} basis={insights.rfm.basis} />
-          <Insight
-            label="Favourite category"
-            value={
-              insights.favourite_category.category === null
-                ? '—'
-                : `${insights.favourite_category.category}${
-                    insights.favourite_category.share_of_spend === null
-                      ? ''
-                      : ` (${insights.favourite_category.share_of_spend}% of spend)`
-                  }`
-            }
-            basis={insights.favourite_category.basis}
-          />
-          <Insight
-            label="Next order expected"
-            value={formatDate(insights.next_order.expected_at)}
-            basis={insights.next_order.basis}
-          />
-          <Insight
-            label="Churn risk"
-            value={
-              <Badge color={CHURN_COLORS[insights.churn_risk.level]} variant="light">
-                {humanize(insights.churn_risk.level)}
-              </Badge>
-            }
-            basis={insights.churn_risk.basis}
-          />
+          <Insight label="RFM group" basis={rfmBasisWithCurrency(insights.rfm.basis, STORE_CURRENCY)}>
+            {insights.rfm.group}
+            {scores.length > 0 && (
+              <Text size="xs" fw={500} data-testid="rfm-scores">
+                {scores.map(({ label, score }) => `${label} ${String(score)}/5`).join(' · ')}
+              </Text>
+            )}
+          </Insight>
+          <Insight label="Favourite category" basis={insights.favourite_category.basis}>
+            {insights.favourite_category.category === null
+              ? '—'
+              : `${insights.favourite_category.category}${
+                  insights.favourite_category.share_of_spend === null
+                    ? ''
+                    : ` (${insights.favourite_category.share_of_spend}% of spend)`
+                }`}
+          </Insight>
+          <Insight label="Next order expected" basis={insights.next_order.basis}>
+            <Text span inherit c={next.overdue ? 'red' : undefined} data-testid="next-order">
+              {next.value}
+            </Text>
+            {next.detail !== null && (
+              <Text size="xs" fw={400} c="dimmed">
+                {next.detail}
+              </Text>
+            )}
+          </Insight>
+          <Insight label="Churn risk" basis={insights.churn_risk.basis}>
+            <Badge color={CHURN_COLORS[insights.churn_risk.level]} variant="light">
+              {humanize(insights.churn_risk.level)}
+            </Badge>
+          </Insight>
         </SimpleGrid>
+        {reconcile !== null && (
+          <Text size="sm" mt="sm" data-testid="insights-reconcile">
+            {reconcile}
+          </Text>
+        )}
       </section>
 
       <section aria-labelledby="customer-orders-title">
         <Group justify="space-between" mb="xs">
-          <Title order={4} id="customer-orders-title">
+          <Title order={3} size="h4" id="customer-orders-title">
             Recent orders
           </Title>
-          {stats.total_orders > orders.length && (
+          {orders.length > 0 && (
             <Anchor component={Link} to={`/orders?customer_id=${String(customer.id)}`} size="sm">
-              All {formatInteger(stats.total_orders)} orders
+              {allOrders === undefined
+                ? 'View all orders'
+                : `View all ${formatInteger(allOrders)} ${allOrders === 1 ? 'order' : 'orders'}`}
             </Anchor>
           )}
         </Group>
@@ -210,7 +222,7 @@ function CustomerBody({
                 {orders.map((order) => (
                   <Table.Tr key={order.id}>
                     <Table.Td>
-                      <Anchor component="button" type="button" size="sm" onClick={() => onOrderClick(order.id)}>
+                      <Anchor component={Link} to={orderHref(order.id)} size="sm">
                         {order.order_number}
                       </Anchor>
                     </Table.Td>
@@ -242,24 +254,23 @@ function PanelSkeleton() {
 }
 
 /** A customer's profile, stats, tier, insights and recent orders, in a drawer. */
-export function CustomerDetailsPanel({ customerId, isOpen, onClose, onOrderClick, actions }: CustomerDetailsPanelProps) {
+export function CustomerDetailsPanel({ customerId, isOpen, onClose, orderHref, actions }: CustomerDetailsPanelProps) {
   const query = useCustomerDetails(customerId);
   const customer = query.data?.customer;
+  const gone = isApiError(query.error) && query.error.status === 404;
   return (
-    <Drawer
+    <DetailDrawer
       opened={isOpen}
       onClose={onClose}
-      position="right"
-      size="xl"
-      title={
-        <Text component="span" fw={700} size="lg">
-          {customer ? `${customer.first_name} ${customer.last_name}` : 'Customer'}
-        </Text>
-      }
-      closeButtonProps={{ 'aria-label': 'Close customer details' }}
+      title={customer ? `${customer.first_name} ${customer.last_name}` : 'Customer'}
+      closeLabel="Close customer details"
     >
       {query.data !== undefined ? (
-        <CustomerBody details={query.data} onOrderClick={onOrderClick} actions={actions?.(query.data)} />
+        <CustomerBody details={query.data} orderHref={orderHref} actions={actions?.(query.data)} />
+      ) : gone ? (
+        <Alert color="gray" variant="light" title="This customer no longer exists" role="status">
+          It may have been deleted, or the link is wrong.
+        </Alert>
       ) : query.isError ? (
         <QueryError
           title="Could not load the customer"
@@ -270,6 +281,6 @@ export function CustomerDetailsPanel({ customerId, isOpen, onClose, onOrderClick
       ) : (
         <PanelSkeleton />
       )}
-    </Drawer>
+    </DetailDrawer>
   );
 }

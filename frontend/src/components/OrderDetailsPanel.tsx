@@ -3,7 +3,6 @@ import {
   Anchor,
   Button,
   Card,
-  Drawer,
   Group,
   SimpleGrid,
   Skeleton,
@@ -15,13 +14,16 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
 import type { OrderDetails, OrderStatus } from '@/api/client';
+import { isApiError } from '@/api/errors';
 import { useOrderDetails, useUpdateOrderStatus } from '@/api/queries/orders';
-import { formatDateTime, formatInteger, formatMoney, humanize } from '@/lib/format';
+import { formatDateTime, formatInteger, formatLinesAndUnits, formatMoney, humanize } from '@/lib/format';
 
 import { canWrite, useCurrentUser } from './currentUser';
+import { DetailDrawer } from './DetailDrawer';
+import { Field } from './Field';
 import { QueryError } from './QueryError';
 import { StatusBadge } from './StatusBadge';
 import { statusColor } from './statusColors';
@@ -30,7 +32,8 @@ export type OrderDetailsPanelProps = {
   orderId: number | null;
   isOpen: boolean;
   onClose: () => void;
-  onCustomerClick: (customerId: number) => void;
+  /** Where the customer's link goes (the URL that opens their panel). */
+  customerHref: (customerId: number) => string;
 };
 
 /** What the button for a transition says. */
@@ -46,19 +49,6 @@ const TRANSITION_LABELS: Record<OrderStatus, string> = {
 
 /** Transitions that give stock back and change the customer's figures: asked twice. */
 const DESTRUCTIVE: readonly OrderStatus[] = ['cancelled', 'refunded'];
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function StatusActions({ order }: { order: OrderDetails }) {
   const update = useUpdateOrderStatus();
@@ -83,7 +73,7 @@ function StatusActions({ order }: { order: OrderDetails }) {
 
   return (
     <section aria-labelledby="order-actions-title">
-      <Title order={4} id="order-actions-title" mb="xs">
+      <Title order={3} size="h4" id="order-actions-title" mb="xs">
         Change status
       </Title>
       {update.error && (
@@ -130,7 +120,7 @@ function StatusActions({ order }: { order: OrderDetails }) {
   );
 }
 
-function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomerClick: (id: number) => void }) {
+function OrderBody({ order, customerHref }: { order: OrderDetails; customerHref: (id: number) => string }) {
   const user = useCurrentUser();
   const { customer, shipping } = order;
   const address = [
@@ -148,7 +138,9 @@ function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomer
             <StatusBadge status={order.status} />
           </Field>
           <Field label="Placed">{formatDateTime(order.placed_at)}</Field>
-          <Field label="Items">{formatInteger(order.items.reduce((n, item) => n + item.quantity, 0))}</Field>
+          <Field label="Items">
+            <span data-testid="order-lines-units">{formatLinesAndUnits(order.items)}</span>
+          </Field>
           <Field label="Total">
             <Text fw={700} size="sm">
               {formatMoney(order.total_amount, order.currency)}
@@ -158,29 +150,26 @@ function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomer
       </section>
 
       <section aria-labelledby="order-customer-title">
-        <Title order={4} id="order-customer-title" mb="xs">
+        <Title order={3} size="h4" id="order-customer-title" mb="xs">
           Customer
         </Title>
-        <Group justify="space-between" align="flex-start">
-          <div>
-            <Anchor component="button" type="button" fw={600} onClick={() => onCustomerClick(customer.id)}>
-              {customer.first_name} {customer.last_name}
-            </Anchor>
-            <Text size="sm" c="dimmed">
-              {customer.email}
-              {customer.phone ? ` · ${customer.phone}` : ''}
-            </Text>
-          </div>
-          <Text size="sm" c="dimmed" ta="right">
-            {formatInteger(customer.total_orders)} orders · {formatMoney(customer.total_spend)} spent
-          </Text>
-        </Group>
+        <Anchor component={Link} to={customerHref(customer.id)} fw={600}>
+          {customer.first_name} {customer.last_name}
+        </Anchor>
+        <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {customer.email}
+          {customer.phone ? ` · ${customer.phone}` : ''}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {formatInteger(customer.total_orders)} {customer.total_orders === 1 ? 'order' : 'orders'} ·{' '}
+          {formatMoney(customer.total_spend)} spent, cancelled and refunded not counted
+        </Text>
       </section>
 
       {canWrite(user.role) && <StatusActions order={order} />}
 
       <section aria-labelledby="order-items-title">
-        <Title order={4} id="order-items-title" mb="xs">
+        <Title order={3} size="h4" id="order-items-title" mb="xs">
           Items
         </Title>
         <Table.ScrollContainer minWidth={480}>
@@ -222,7 +211,7 @@ function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomer
       </section>
 
       <section aria-labelledby="order-shipping-title">
-        <Title order={4} id="order-shipping-title" mb="xs">
+        <Title order={3} size="h4" id="order-shipping-title" mb="xs">
           Shipping
         </Title>
         {address.length === 0 ? (
@@ -237,7 +226,7 @@ function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomer
       </section>
 
       <section aria-labelledby="order-history-title">
-        <Title order={4} id="order-history-title" mb="xs">
+        <Title order={3} size="h4" id="order-history-title" mb="xs">
           Status history
         </Title>
         {order.history.length === 0 ? (
@@ -269,23 +258,22 @@ function OrderBody({ order, onCustomerClick }: { order: OrderDetails; onCustomer
 }
 
 /** An order's summary, customer, items, shipping and status history, in a drawer. */
-export function OrderDetailsPanel({ orderId, isOpen, onClose, onCustomerClick }: OrderDetailsPanelProps) {
+export function OrderDetailsPanel({ orderId, isOpen, onClose, customerHref }: OrderDetailsPanelProps) {
   const query = useOrderDetails(orderId);
+  const gone = isApiError(query.error) && query.error.status === 404;
   return (
-    <Drawer
+    <DetailDrawer
       opened={isOpen}
       onClose={onClose}
-      position="right"
-      size="xl"
-      title={
-        <Text component="span" fw={700} size="lg">
-          {query.data ? `Order ${query.data.order_number}` : 'Order'}
-        </Text>
-      }
-      closeButtonProps={{ 'aria-label': 'Close order details' }}
+      title={query.data ? `Order ${query.data.order_number}` : 'Order'}
+      closeLabel="Close order details"
     >
       {query.data !== undefined ? (
-        <OrderBody order={query.data} onCustomerClick={onCustomerClick} />
+        <OrderBody order={query.data} customerHref={customerHref} />
+      ) : gone ? (
+        <Alert color="gray" variant="light" title="This order no longer exists" role="status">
+          It may have been deleted, or the link is wrong.
+        </Alert>
       ) : query.isError ? (
         <QueryError
           title="Could not load the order"
@@ -300,6 +288,6 @@ export function OrderDetailsPanel({ orderId, isOpen, onClose, onCustomerClick }:
           <Skeleton height={140} />
         </Stack>
       )}
-    </Drawer>
+    </DetailDrawer>
   );
 }

@@ -1,4 +1,5 @@
 import { Button, Group, Select, Text } from '@mantine/core';
+import type { RefObject } from 'react';
 
 import { nextPagePatch, PAGE_SIZES, previousPagePatch } from '@/lib/listState';
 import type { Paging } from '@/lib/listState';
@@ -49,8 +50,12 @@ export function Pagination({
         <Select
           label="Rows per page"
           size="xs"
-          w={150}
-          styles={{ root: { display: 'flex', alignItems: 'center', gap: 8 }, label: { whiteSpace: 'nowrap' } }}
+          styles={{
+            root: { display: 'flex', alignItems: 'center', gap: 8 },
+            label: { whiteSpace: 'nowrap' },
+            // Room for "100" beside the dropdown chevron.
+            wrapper: { width: 84 },
+          }}
           data={pageSizes.map((n) => String(n))}
           value={String(pageSize)}
           onChange={(value) => {
@@ -88,10 +93,21 @@ export type ListPaginationProps = {
   /** Applies a paging change to the URL state. */
   onChange: (patch: Partial<Paging>) => void;
   disabled?: boolean;
+  /**
+   * The top of the list: after Previous / Next, when it has scrolled out of view above, the page
+   * scrolls back to it so the new rows are read from the first one.
+   */
+  listTop?: RefObject<HTMLElement | null>;
 };
 
+/** Brings `element` back into view when its top has scrolled away above the viewport. */
+function scrollBackTo(element: HTMLElement | null | undefined): void {
+  if (element?.getBoundingClientRect().top === undefined) return;
+  if (element.getBoundingClientRect().top < 0) element.scrollIntoView({ block: 'start' });
+}
+
 /** `Pagination` wired to a list's cursor answer and its URL paging state, as every list page uses it. */
-export function ListPagination({ label, page, paging, onChange, disabled = false }: ListPaginationProps) {
+export function ListPagination({ label, page, paging, onChange, disabled = false, listTop }: ListPaginationProps) {
   const { prev_cursor: prevCursor, next_cursor: nextCursor } = page;
   return (
     <Pagination
@@ -104,10 +120,14 @@ export function ListPagination({ label, page, paging, onChange, disabled = false
       hasPrevious={prevCursor !== null}
       hasNext={nextCursor !== null}
       onPrevious={() => {
-        if (prevCursor !== null) onChange(previousPagePatch(paging, prevCursor));
+        if (prevCursor === null) return;
+        onChange(previousPagePatch(paging, prevCursor));
+        scrollBackTo(listTop?.current);
       }}
       onNext={() => {
-        if (nextCursor !== null) onChange(nextPagePatch(paging, nextCursor));
+        if (nextCursor === null) return;
+        onChange(nextPagePatch(paging, nextCursor));
+        scrollBackTo(listTop?.current);
       }}
       onPageSizeChange={(limit) => onChange({ limit })}
       disabled={disabled}

@@ -1,4 +1,5 @@
 import { Group, Table, UnstyledButton } from '@mantine/core';
+import type { MantineBreakpoint } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 import type { SortDirection } from '@/lib/listState';
@@ -17,6 +18,8 @@ export function SortableTh<K extends string>({
   children,
   firstDirection = 'asc',
   align = 'left',
+  w,
+  visibleFrom,
 }: {
   column: K;
   sort: K;
@@ -25,12 +28,21 @@ export function SortableTh<K extends string>({
   children: ReactNode;
   firstDirection?: SortDirection;
   align?: 'left' | 'right';
+  /** Column width (tables with a fixed layout). */
+  w?: number | string;
+  /** Hide the column below this breakpoint. */
+  visibleFrom?: MantineBreakpoint;
 }) {
   const active = column === sort;
   const nextDirection: SortDirection = active ? (direction === 'asc' ? 'desc' : 'asc') : firstDirection;
   const Icon = !active ? IconSortNone : direction === 'asc' ? IconSortAsc : IconSortDesc;
   return (
-    <Table.Th aria-sort={active ? (direction === 'asc' ? 'ascending' : 'descending') : 'none'} ta={align}>
+    <Table.Th
+      aria-sort={active ? (direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+      ta={align}
+      w={w}
+      visibleFrom={visibleFrom}
+    >
       <UnstyledButton
         onClick={() => onSort(column, nextDirection)}
         fw={600}

@@ -169,3 +169,11 @@ export const IconDots = makeIcon(
     <circle cx="19" cy="12" r="1" />
   </>,
 );
+
+export const IconX = makeIcon(
+  'IconX',
+  <>
+    <path d="M18 6 6 18" />
+    <path d="m6 6 12 12" />
+  </>,
+);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatCount, formatMoney, formatTotal, humanize } from './format';
+import { formatCount, formatDay, formatLines, formatLinesAndUnits, formatMoney, formatTotal, humanize } from './format';
 
 describe('formatMoney', () => {
   it('formats decimal strings in the given currency', () => {
@@ -36,5 +36,20 @@ describe('counts', () => {
   it('humanizes enum values', () => {
     expect(humanize('total_spend')).toBe('Total spend');
     expect(humanize('refunded')).toBe('Refunded');
+  });
+});
+
+describe('formatLinesAndUnits', () => {
+  it('names lines (products) and units (quantities) apart', () => {
+    expect(formatLinesAndUnits([{ quantity: 2 }, { quantity: 1 }, { quantity: 2 }])).toBe('3 lines · 5 units');
+    expect(formatLinesAndUnits([{ quantity: 1 }])).toBe('1 line · 1 unit');
+    expect(formatLines(1200)).toBe('1,200 lines');
+  });
+});
+
+describe('formatDay', () => {
+  it('shows a YYYY-MM-DD bound as that same calendar day, in any time zone', () => {
+    expect(formatDay('2024-01-01')).toBe(new Date(2024, 0, 1).toLocaleDateString(undefined, { dateStyle: 'medium' }));
+    expect(formatDay('not a day')).toBe('not a day');
   });
 });

@@ -71,3 +71,26 @@ export function humanize(value: string): string {
   const text = value.replace(/_/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * "3 lines · 5 units": a line is one product of an order (what the orders list counts), units add
+ * up the lines' quantities. One word per meaning, both shown where both matter.
+ */
+export function formatLinesAndUnits(items: readonly { quantity: number }[]): string {
+  const lines = items.length;
+  const units = items.reduce((n, item) => n + item.quantity, 0);
+  return `${formatLines(lines)} · ${formatInteger(units)} ${units === 1 ? 'unit' : 'units'}`;
+}
+
+/** "1 line", "3 lines". */
+export function formatLines(lines: number): string {
+  return `${formatInteger(lines)} ${lines === 1 ? 'line' : 'lines'}`;
+}
+
+/** A calendar day written YYYY-MM-DD (a filter bound), shown as that same day in the user's locale. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (m === null) return day;
+  const date = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return Number.isNaN(date.getTime()) ? day : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}

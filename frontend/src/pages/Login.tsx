@@ -18,7 +18,7 @@ export default function LoginPage() {
         </Center>
         <Paper withBorder shadow="sm" radius="md" p="xl">
           <Stack gap={4} mb="lg">
-            <Title order={2} size="h3">
+            <Title order={1} size="h3">
               Log in
             </Title>
             <Text size="sm" c="dimmed">

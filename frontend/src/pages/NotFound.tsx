@@ -6,10 +6,12 @@ export default function NotFoundPage() {
   return (
     <Center mih="60vh">
       <Stack align="center" gap="sm">
-        <Text fw={800} fz={64} c="gray.4" lh={1}>
+        <Text fw={800} fz={64} c="gray.6" lh={1} aria-hidden>
           404
         </Text>
-        <Title order={2}>Page not found</Title>
+        <Title order={1} size="h2">
+          Page not found
+        </Title>
         <Text c="dimmed" ta="center">
           There is no page at <code>{pathname}</code>.
         </Text>

@@ -1,24 +1,40 @@
-import { Button, Card, Group, Pill, Stack, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useMemo, useRef } from 'react';
 
+import type { OrderSort } from '@/api/client';
 import { useOrdersList } from '@/api/queries/orders';
 import { DetailPanels } from '@/components/DetailPanels';
+import { FilterChips } from '@/components/FilterChips';
 import { ListPagination } from '@/components/Pagination';
 import { ListQueryError } from '@/components/QueryError';
 import { SearchInput } from '@/components/SearchInput';
+import { SortSelect } from '@/components/SortSelect';
+import type { SortOption } from '@/components/SortSelect';
+import { TABLE_BREAKPOINT, useBelow } from '@/components/useBreakpoint';
 import { usePanelNavigation } from '@/components/usePanelNavigation';
 import { orderListCodec, toOrdersQuery } from '@/features/orders/listState';
+import { OrderList } from '@/features/orders/OrderList';
 import { OrdersTable } from '@/features/orders/OrdersTable';
 import { OrderStatusTabs } from '@/features/orders/OrderStatusTabs';
 import { PlacedDateRange } from '@/features/orders/PlacedDateRange';
 import { humanize } from '@/lib/format';
 import { useUrlListState } from '@/lib/useUrlListState';
 
+/** The orders the compact list offers (the table sorts by its column headers). */
+const SORT_OPTIONS: readonly SortOption<OrderSort>[] = [
+  { sort: 'placed_at', dir: 'desc', label: 'Newest first' },
+  { sort: 'placed_at', dir: 'asc', label: 'Oldest first' },
+  { sort: 'total_amount', dir: 'desc', label: 'Highest total' },
+  { sort: 'order_number', dir: 'asc', label: 'Order number' },
+];
+
 export default function OrdersPage() {
   const [state, update] = useUrlListState(orderListCodec);
   const query = useMemo(() => toOrdersQuery(state), [state]);
   const list = useOrdersList(query);
-  const { openCustomer, openOrder } = usePanelNavigation();
+  const { customerHref, orderHref } = usePanelNavigation();
+  const compact = useBelow(TABLE_BREAKPOINT);
+  const listTop = useRef<HTMLDivElement>(null);
   const page = list.data;
   const pageNumber = page?.prev_cursor === null ? 1 : state.page;
   const searching =
@@ -41,7 +57,14 @@ export default function OrdersPage() {
         </Text>
       </div>
 
-      <Card withBorder radius="md" padding="md">
+      {/* Visible overflow: a clipping card would stop the table header from sticking to the page. */}
+      <Card
+        withBorder
+        radius="md"
+        padding="md"
+        ref={listTop}
+        style={{ overflow: 'visible', scrollMarginTop: 'calc(var(--app-shell-header-height, 0px) + 8px)' }}
+      >
         <Stack gap="md">
           <OrderStatusTabs
             value={state.status}
@@ -68,25 +91,29 @@ export default function OrdersPage() {
               value={{ from: state.placedFrom, to: state.placedTo }}
               onChange={({ from, to }) => update({ placedFrom: from, placedTo: to })}
             />
+            {compact && (
+              <SortSelect options={SORT_OPTIONS} sort={state.sort} dir={state.dir} onChange={(sort, dir) => update({ sort, dir })} />
+            )}
           </Group>
 
-          {(state.customerId !== undefined || searching) && (
-            <Group gap="sm">
-              {state.customerId !== undefined && (
-                <Pill
-                  withRemoveButton
-                  onRemove={() => update({ customerId: undefined })}
-                  removeButtonProps={{ 'aria-label': 'Show orders of every customer' }}
-                >
-                  Customer: {customerName ?? `#${String(state.customerId)}`}
-                </Pill>
-              )}
-              {searching && (
-                <Button variant="subtle" size="xs" onClick={clearAll}>
-                  Clear filters
-                </Button>
-              )}
-            </Group>
+          {searching && (
+            <FilterChips
+              chips={
+                state.customerId === undefined
+                  ? []
+                  : [
+                      {
+                        key: 'customer',
+                        label: `Customer: ${customerName ?? `#${String(state.customerId)}`}`,
+                        onRemove: () => update({ customerId: undefined }),
+                      },
+                    ]
+              }
+            >
+              <Button variant="subtle" size="xs" onClick={clearAll}>
+                Clear filters
+              </Button>
+            </FilterChips>
           )}
 
           {list.isError ? (
@@ -112,6 +139,14 @@ export default function OrdersPage() {
                 </Button>
               )}
             </Stack>
+          ) : compact ? (
+            <OrderList
+              orders={page?.items ?? []}
+              loading={page === undefined}
+              dimmed={list.isPlaceholderData}
+              orderHref={orderHref}
+              customerHref={customerHref}
+            />
           ) : (
             <OrdersTable
               orders={page?.items ?? []}
@@ -120,8 +155,8 @@ export default function OrdersPage() {
               sort={state.sort}
               direction={state.dir}
               onSort={(sort, dir) => update({ sort, dir })}
-              onOpenOrder={openOrder}
-              onOpenCustomer={openCustomer}
+              orderHref={orderHref}
+              customerHref={customerHref}
             />
           )}
 
@@ -132,6 +167,7 @@ export default function OrdersPage() {
               paging={{ ...state, page: pageNumber }}
               onChange={update}
               disabled={list.isPlaceholderData}
+              listTop={listTop}
             />
           )}
         </Stack>

@@ -6,7 +6,7 @@ import { MemoryRouter } from 'react-router';
 
 import { client } from '@/api/client/client.gen';
 import { configureApiClient } from '@/api/http';
-import { theme } from '@/theme';
+import { cssVariablesResolver, theme } from '@/theme';
 
 /** The app's providers around `ui`, with a fresh query cache and an in-memory router. */
 export function renderWithProviders(ui: ReactElement, { route = '/' }: { route?: string } = {}) {
@@ -14,7 +14,7 @@ export function renderWithProviders(ui: ReactElement, { route = '/' }: { route?:
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   const result = render(
-    <MantineProvider theme={theme} env="test">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} env="test">
       <QueryClientProvider client={queryClient}>
         <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
       </QueryClientProvider>

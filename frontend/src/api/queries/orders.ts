@@ -63,3 +63,15 @@ export function useUpdateOrderStatus() {
     },
   });
 }
+
+/**
+ * How many orders a customer has per status, cancelled and refunded included (plus "all"): the
+ * status counts of their order list, which is what "View all N orders" opens.
+ */
+export function useCustomerOrderCounts(customerId: number | null) {
+  return useQuery({
+    ...ordersListQueryOptions({ customer_id: customerId ?? 0, limit: 1 }),
+    enabled: customerId !== null,
+    select: (page) => page.status_counts,
+  });
+}

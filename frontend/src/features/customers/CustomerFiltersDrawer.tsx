@@ -54,8 +54,9 @@ function FiltersForm({ initial, onApply }: { initial: CustomerFilters; onApply: 
           onChange={(value) => set('status', value)}
         >
           <Group gap="md" mt={6}>
-            {CUSTOMER_STATUSES.map((s) => (
-              <Checkbox key={s} value={s} label={humanize(s)} />
+            {CUSTOMER_STATUSES.map((s, i) => (
+              // The drawer opens on its first filter, not on its close button.
+              <Checkbox key={s} value={s} label={humanize(s)} data-autofocus={i === 0 ? true : undefined} />
             ))}
           </Group>
         </Checkbox.Group>

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { formatDay } from '@/lib/format';
+
 import {
   activeFilterCount,
   EMPTY_FILTERS,
+  filterChips,
   parseCustomerListState,
   pickFilters,
   serializeCustomerListState,
@@ -137,5 +140,43 @@ describe('filter validation', () => {
 
   it('refuses a country that is not two letters', () => {
     expect(validateFilters({ ...EMPTY_FILTERS, country: ['DE', 'GER'] }).country).toMatch(/GER/);
+  });
+});
+
+describe('filterChips', () => {
+  it('has one removable chip per applied filter, each removing only itself', () => {
+    const filters = {
+      ...EMPTY_FILTERS,
+      status: ['active', 'inactive'] as CustomerListState['status'],
+      tier: ['gold'] as CustomerListState['tier'],
+      spendMin: 100,
+      spendMax: 500,
+      ordersMin: 3,
+      createdTo: '2024-06-30',
+      lastOrderFrom: '2024-01-01',
+      lastOrderTo: '2024-03-31',
+      country: ['DE', 'FR'],
+      emailConsent: false,
+    };
+    const chips = filterChips(filters);
+    expect(chips.map((c) => c.label)).toEqual([
+      'Status: Active, Inactive',
+      'Tier: Gold',
+      'Spend: $100.00 – $500.00',
+      'Orders ≥ 3',
+      `Created until ${formatDay('2024-06-30')}`,
+      `Last order: ${formatDay('2024-01-01')} – ${formatDay('2024-03-31')}`,
+      'Country: DE, FR',
+      'No email consent',
+    ]);
+    expect(chips).toHaveLength(activeFilterCount(filters));
+    for (const chip of chips) {
+      const after = { ...filters, ...chip.clear };
+      expect(activeFilterCount(after), chip.key).toBe(activeFilterCount(filters) - 1);
+    }
+  });
+
+  it('has none without filters', () => {
+    expect(filterChips(EMPTY_FILTERS)).toEqual([]);
   });
 });

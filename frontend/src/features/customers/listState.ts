@@ -14,6 +14,7 @@ import {
   setParam,
   writePaging,
 } from '@/lib/listState';
+import { formatDay, formatInteger, formatMoney, humanize } from '@/lib/format';
 import type { ListCodec } from '@/lib/useUrlListState';
 import type { Paging, SortDirection } from '@/lib/listState';
 
@@ -197,4 +198,78 @@ export function validateFilters(filters: CustomerFilters): FilterErrors {
     if (!COUNTRY_RE.test(code)) errors.country = `"${code}" is not a two-letter country code`;
   }
   return errors;
+}
+
+export type CustomerFilterChip = {
+  key: string;
+  /** What the filter keeps, e.g. "Status: Active, Inactive". */
+  label: string;
+  /** The patch that removes this filter alone. */
+  clear: Partial<CustomerFilters>;
+};
+
+function rangeLabel(
+  name: string,
+  min: string | undefined,
+  max: string | undefined,
+  [atLeast, atMost]: readonly [string, string] = ['≥', '≤'],
+): string {
+  if (min !== undefined && max !== undefined) return `${name}: ${min} – ${max}`;
+  if (min !== undefined) return `${name} ${atLeast} ${min}`;
+  return `${name} ${atMost} ${max ?? ''}`;
+}
+
+const DAY_WORDS = ['from', 'until'] as const;
+
+/** The applied filters as removable chips, in the drawer's order (one chip per filter the count counts). */
+export function filterChips(filters: CustomerFilters): CustomerFilterChip[] {
+  const chips: CustomerFilterChip[] = [];
+  const money = (n: number | undefined) => (n === undefined ? undefined : formatMoney(String(n)));
+  const count = (n: number | undefined) => (n === undefined ? undefined : formatInteger(n));
+  const day = (d: string | undefined) => (d === undefined ? undefined : formatDay(d));
+  if (filters.status.length > 0) {
+    chips.push({ key: 'status', label: `Status: ${filters.status.map(humanize).join(', ')}`, clear: { status: [] } });
+  }
+  if (filters.tier.length > 0) {
+    chips.push({ key: 'tier', label: `Tier: ${filters.tier.map(humanize).join(', ')}`, clear: { tier: [] } });
+  }
+  if (filters.spendMin !== undefined || filters.spendMax !== undefined) {
+    chips.push({
+      key: 'spend',
+      label: rangeLabel('Spend', money(filters.spendMin), money(filters.spendMax)),
+      clear: { spendMin: undefined, spendMax: undefined },
+    });
+  }
+  if (filters.ordersMin !== undefined || filters.ordersMax !== undefined) {
+    chips.push({
+      key: 'orders',
+      label: rangeLabel('Orders', count(filters.ordersMin), count(filters.ordersMax)),
+      clear: { ordersMin: undefined, ordersMax: undefined },
+    });
+  }
+  if (filters.createdFrom !== undefined || filters.createdTo !== undefined) {
+    chips.push({
+      key: 'created',
+      label: rangeLabel('Created', day(filters.createdFrom), day(filters.createdTo), DAY_WORDS),
+      clear: { createdFrom: undefined, createdTo: undefined },
+    });
+  }
+  if (filters.lastOrderFrom !== undefined || filters.lastOrderTo !== undefined) {
+    chips.push({
+      key: 'last-order',
+      label: rangeLabel('Last order', day(filters.lastOrderFrom), day(filters.lastOrderTo), DAY_WORDS),
+      clear: { lastOrderFrom: undefined, lastOrderTo: undefined },
+    });
+  }
+  if (filters.country.length > 0) {
+    chips.push({ key: 'country', label: `Country: ${filters.country.join(', ')}`, clear: { country: [] } });
+  }
+  if (filters.emailConsent !== undefined) {
+    chips.push({
+      key: 'consent',
+      label: filters.emailConsent ? 'Email consent' : 'No email consent',
+      clear: { emailConsent: undefined },
+    });
+  }
+  return chips;
 }
