@@ -19,7 +19,7 @@ from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
-from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
+from shopcrm.core.errors import COMMON_RESPONSES, UnexpectedErrors, error_payload, install_error_handlers
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
 from shopcrm.customers.queries import QuintileCache
@@ -63,7 +63,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(orders_router)
 
+    # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
+    # BodySizeLimit > the app.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     _serve_spa(app, settings.spa_dir)
