@@ -1392,7 +1392,7 @@ export type CustomersListData = {
         /**
          * Cursor
          *
-         * From a previous page's next/prev cursor
+         * From a previous page's next/prev cursor (signed by the server)
          */
         cursor?: string | null;
     };
@@ -1732,6 +1732,8 @@ export type OrdersListData = {
         limit?: number;
         /**
          * Cursor
+         *
+         * From a previous page's next/prev cursor (signed by the server)
          */
         cursor?: string | null;
     };
