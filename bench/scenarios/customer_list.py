@@ -3,7 +3,8 @@
 System: `shopcrm.customers.service.list_customers` on a read session (what GET /api/customers runs:
 the keyset page and the capped count). Baseline: the same page and count written by hand on asyncpg.
 The deep cursor is built once in setup from the row at offset 5,000 x 25 (found by a hand query in
-the same order), with `shopcrm.core.pagination.encode_cursor`, exactly as the API would have issued it.
+the same order), signed with `shopcrm.core.pagination.CursorCodec` and the settings' key, exactly as the API
+would have issued it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 from bench.scenarios import BenchContext, Pair, add_scenario
 from bench.scenarios._sql import CUSTOMER_COLUMNS, capped_count
-from shopcrm.core.pagination import encode_cursor
+from shopcrm.core.pagination import CursorCodec
 from shopcrm.customers import service as customer_service
 from shopcrm.customers.schemas import CustomerListQuery, CustomerSort
 
@@ -100,7 +101,7 @@ async def hand_page(
 
 
 async def deep_cursor(
-    raw: Any, sort: CustomerSort, direction: Literal["asc", "desc"]
+    raw: Any, cursors: CursorCodec, sort: CustomerSort, direction: Literal["asc", "desc"]
 ) -> tuple[str, tuple[Any, ...], int]:
     """The cursor of the row at offset 5,000 x 25 in this order, as the API encodes it; and its values."""
     hs = HAND_SORTS[sort]
@@ -109,23 +110,26 @@ async def deep_cursor(
         f"SELECT {cols}, id FROM customers ORDER BY {_order_by(hs, direction)} OFFSET {DEEP_PAGES * PAGE} LIMIT 1"
     )
     values = tuple(row[f"v{i}"] for i in range(len(hs.exprs)))
-    cursor = encode_cursor(sort.value, direction, values, row["id"], backwards=False)
+    cursor = cursors.encode(sort.value, direction, values, row["id"], backwards=False)
     return cursor, values, int(row["id"])
 
 
 def make(sort: CustomerSort, direction: Literal["asc", "desc"], deep: bool) -> Any:
     async def factory(ctx: BenchContext) -> Pair:
         hs = HAND_SORTS[sort]
+        cursors = CursorCodec(ctx.settings.signing_key)
         cursor: str | None = None
         after: tuple[tuple[Any, ...], int] | None = None
         if deep:
-            cursor, values, row_id = await deep_cursor(ctx.raw, sort, direction)
+            cursor, values, row_id = await deep_cursor(ctx.raw, cursors, sort, direction)
             after = (values, row_id)
         query = CustomerListQuery(sort=sort, order=direction, limit=PAGE, cursor=cursor)
 
         async def system() -> object:
             async with ctx.database.read_sessionmaker() as session:
-                page, total, _exact = await customer_service.list_customers(session, query=query, settings=ctx.settings)
+                page, total, _exact = await customer_service.list_customers(
+                    session, query=query, settings=ctx.settings, cursors=cursors
+                )
                 ids = [row.Customer.id for row in page.rows]
                 await session.rollback()  # as the API's read session does after the response is built
             return ids, total

@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.scenarios import BenchContext, Pair, scenario
 from bench.scenarios._sql import CUSTOMER_COLUMNS, capped_count
+from shopcrm.core.pagination import CursorCodec
 from shopcrm.customers import service as customer_service
 from shopcrm.customers.schemas import CustomerListQuery
 from shopcrm.customers.search import like_prefix
@@ -35,11 +36,14 @@ def _pair(ctx: BenchContext, terms: list[str], where: str) -> Pair:
         f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {where} ORDER BY created_at DESC, id DESC LIMIT {PAGE + 1}"
     )
     select_ids = f"SELECT id FROM customers WHERE {where}"
+    cursors = CursorCodec(ctx.settings.signing_key)
 
     async def system() -> object:
         query = CustomerListQuery(q=next(system_terms), limit=PAGE)
         async with ctx.database.read_sessionmaker() as session:
-            page, total, _exact = await customer_service.list_customers(session, query=query, settings=ctx.settings)
+            page, total, _exact = await customer_service.list_customers(
+                session, query=query, settings=ctx.settings, cursors=cursors
+            )
             ids = [row.Customer.id for row in page.rows]
             await session.rollback()  # as the API's read session does after the response is built
         return ids, total

@@ -20,7 +20,8 @@ from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
-from shopcrm.core.errors import COMMON_RESPONSES, error_payload, install_error_handlers
+from shopcrm.core.errors import COMMON_RESPONSES, UnexpectedErrors, error_payload, install_error_handlers
+from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
 from shopcrm.core.static_assets import HashedAssets, asset_response, load_asset
@@ -70,7 +71,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(orders_router)
 
+    # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
+    # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.
+    app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     if settings.trusted_proxies:
@@ -78,6 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     _serve_spa(app, settings.spa_dir)
     _list_allowed_methods(app)
+    state_rules_in_openapi(app)
     return app
 
 

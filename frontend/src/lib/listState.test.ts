@@ -69,4 +69,10 @@ describe('query-string parsing', () => {
     expect(parsePaging(new URLSearchParams('limit=50&cursor=abc&page=4'))).toEqual({ limit: 50, cursor: 'abc', page: 4 });
     expect(parsePaging(new URLSearchParams('cursor=abc&page=-2'))).toEqual({ limit: 25, cursor: 'abc', page: 1 });
   });
+
+  it('keeps a long signed cursor from the URL (names in non-Latin scripts make them long)', () => {
+    const long = 'a'.repeat(1500) + '.mac';
+    expect(parsePaging(new URLSearchParams(`cursor=${long}&page=2`))).toEqual({ limit: 25, cursor: long, page: 2 });
+    expect(parsePaging(new URLSearchParams(`cursor=${'a'.repeat(2049)}`)).cursor).toBeUndefined();
+  });
 });

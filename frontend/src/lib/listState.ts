@@ -93,8 +93,11 @@ export function parsePageSize(value: string | null): number {
   return n !== undefined && (PAGE_SIZES as readonly number[]).includes(n) ? n : DEFAULT_PAGE_SIZE;
 }
 
+/** The API's `cursor` maxLength: a signed cursor over two long non-Latin names runs past 1,000 characters. */
+const MAX_CURSOR_LENGTH = 2048;
+
 export function parseCursor(value: string | null): string | undefined {
-  return value !== null && value !== '' && value.length <= 500 ? value : undefined;
+  return value !== null && value !== '' && value.length <= MAX_CURSOR_LENGTH ? value : undefined;
 }
 
 /** The paging fields; a page number without a cursor is meaningless, so it is 1 then. */

@@ -231,7 +231,8 @@ _USER_BY_API_TOKEN_DIGEST = DriverQuery(
         ApiToken.revoked_at.is_(None),
         (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > bindparam("now")),
         User.is_active.is_(True),
-    )
+    ),
+    name="auth.user_by_api_token_digest",
 )
 
 

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
+from shopcrm.core.pagination import CursorCodec
 from shopcrm.db import Database
 
 
@@ -46,6 +47,12 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
 
 
+def get_cursor_codec(request: Request) -> CursorCodec:
+    """Signs and checks list cursors with the server's key (services take the codec, never the request)."""
+    return CursorCodec(get_app_settings(request).signing_key)
+
+
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadSession = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
+Cursors = Annotated[CursorCodec, Depends(get_cursor_codec)]

@@ -8,10 +8,14 @@ connection underneath the request's SQLAlchemy connection. On SQLite they run th
 A statement run on the driver before SQLAlchemy has begun the transaction runs on its own (autocommit),
 so only reads and single self-contained statements belong here; SQLAlchemy's commit or rollback at the
 end of the request still covers whatever the request did through SQLAlchemy.
+
+Statements have names (`DriverQuery(..., name=...)`, `named_sql`), so a log line can say which statement
+failed without quoting it or its values; any other statement is named by a hash of its SQL text.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +26,21 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+
+_NAMES: dict[str, str] = {}
+
+
+def named_sql(name: str, sql: str) -> str:
+    """Register `sql` under `name` (for logs) and return it unchanged."""
+    _NAMES[sql] = name
+    return sql
+
+
+def statement_name(sql: str | None) -> str:
+    """The registered name of a statement, or `sql#` and a hash of its text: never the text or values."""
+    if not sql:
+        return "<none>"
+    return _NAMES.get(sql) or "sql#" + hashlib.sha256(sql.encode()).hexdigest()[:12]
 
 
 async def postgres_driver(conn: AsyncConnection) -> Any | None:
@@ -35,7 +54,8 @@ async def postgres_driver(conn: AsyncConnection) -> Any | None:
 async def sqlalchemy_errors(conn: AsyncConnection, driver: Any, sql: str) -> AsyncIterator[None]:
     """Driver errors as SQLAlchemy would raise them, so the API's error handlers answer them the same way
     (a lost connection or a timeout is a 503), and a connection that died is invalidated instead of going
-    back to the pool."""
+    back to the pool. The driver's message quotes bound values, so it stays on `orig` (for the error
+    handlers to classify) and is never logged: core/errors.py logs classes and the statement's name."""
     try:
         yield
     except BaseException as exc:
@@ -61,11 +81,13 @@ class DriverQuery:
 
     _dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
-    def __init__(self, stmt: Executable) -> None:
+    def __init__(self, stmt: Executable, *, name: str | None = None) -> None:
         self.stmt = stmt
         compiled = stmt.compile(dialect=self._dialect)  # type: ignore[attr-defined]
         assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
+        self.name = name or statement_name(self.sql)
+        named_sql(self.name, self.sql)
         self.names = tuple(compiled.positiontup or ())
         self.defaults = dict(compiled.params)
 

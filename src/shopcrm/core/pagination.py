@@ -1,8 +1,15 @@
 """Keyset (cursor) pagination: every page costs the same, page 1 or page 50,000.
 
 A sort is a list of columns plus the primary key as the tie-breaker. A cursor is the sort values of the
-row a page ended at, signed with the sort it belongs to; the next page is "rows after this one", which an
-index on (columns..., id) answers by seeking, never by counting past the rows before it.
+row a page ended at and the sort it belongs to, signed by the server (`CursorCodec`); the next page is
+"rows after this one", which an index on (columns..., id) answers by seeking, never by counting past the
+rows before it.
+
+A cursor comes back from the client, so it is checked twice before any of it reaches SQL: its signature
+(a cursor this server did not issue, or one with a byte changed, is a 422), then each value against the
+type of the column it is compared with (`value_check`): a string fits the column's length and holds no NUL
+or lone surrogate, an integer fits the column's range, a decimal its precision and scale, a time is aware
+and converts to UTC without leaving the years 1 to 9999. The second check holds even if the key leaks.
 
 Nullable single-column sorts keep NULLs last ascending and first descending on both engines, walked as
 two segments (the non-NULL values, then the NULLs by id), so each segment is still an index seek.
@@ -13,29 +20,124 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import hmac
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, bindparam, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    SmallInteger,
+    String,
+    bindparam,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from shopcrm.core.errors import InvalidInput
 from shopcrm.core.params import MAX_ID
+from shopcrm.core.text import is_storable
 
 Direction = Literal["asc", "desc"]
-ValueKind = Literal["str", "int", "decimal", "datetime"]
 MAX_PAGE_SIZE = 100
+
+# Long enough for the longest cursor the server issues: two 100-character names of 4-byte characters,
+# or a 254-character email, base64-encoded with the signature.
+MAX_CURSOR_LENGTH = 2048
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+_MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits
+
+# A check takes a value as JSON gave it and returns it as SQL will compare it, or raises ValueError.
+ValueCheck = Callable[[Any], Any]
+
+
+def _string_check(length: int) -> ValueCheck:
+    def check(raw: Any) -> str:
+        if not isinstance(raw, str) or len(raw) > length or not is_storable(raw):
+            raise ValueError("not a string the column holds")
+        return raw
+
+    return check
+
+
+def _int_check(low: int, high: int) -> ValueCheck:
+    def check(raw: Any) -> int:
+        if not isinstance(raw, int) or isinstance(raw, bool) or not low <= raw <= high:
+            raise ValueError("not an integer the column holds")
+        return raw
+
+    return check
+
+
+def _decimal_check(precision: int, scale: int) -> ValueCheck:
+    step = Decimal(1).scaleb(-scale)
+
+    def check(raw: Any) -> Decimal:
+        if not isinstance(raw, str) or len(raw) > 64:
+            raise ValueError("not a decimal string")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError("not a decimal") from None
+        # Finite first: comparing a signalling NaN raises.
+        if not value.is_finite() or (value and value.adjusted() >= precision - scale) or value.quantize(step) != value:
+            raise ValueError("not a decimal the column holds")
+        return value
+
+    return check
+
+
+def _aware_time_check(raw: Any) -> dt.datetime:
+    if not isinstance(raw, str) or len(raw) > 40:
+        raise ValueError("not a time string")
+    parsed = dt.datetime.fromisoformat(raw)
+    if parsed.utcoffset() is None:
+        raise ValueError("a time without an offset")
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise ValueError("a time outside the years 1 to 9999 in UTC") from None
+
+
+def value_check(type_: TypeEngine[Any]) -> ValueCheck:
+    """How a cursor value compared with a column of this type is checked; a type with no rule here is a
+    TypeError when the sort is declared, not a surprise at request time."""
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    if isinstance(type_, String) and type_.length:
+        return _string_check(type_.length)
+    if isinstance(type_, BigInteger):
+        return _int_check(-(2**63), 2**63 - 1)
+    if isinstance(type_, SmallInteger):
+        return _int_check(-(2**15), 2**15 - 1)
+    if isinstance(type_, Integer):
+        return _int_check(-(2**31), 2**31 - 1)
+    if isinstance(type_, Numeric) and not isinstance(type_, Float) and type_.precision and type_.scale is not None:
+        return _decimal_check(type_.precision, type_.scale)
+    if isinstance(type_, DateTime) and type_.timezone:
+        return _aware_time_check
+    raise TypeError(f"no cursor rule for {type_!r}: sort by a column of a known type, or give the expression one")
 
 
 @dataclass(frozen=True)
 class SortKey:
-    columns: tuple[Any, ...]  # columns or SQL expressions
-    kinds: tuple[ValueKind, ...]
+    columns: tuple[Any, ...]  # columns or typed SQL expressions
     nullable: bool = False  # only for single-column keys
     unique: bool = False  # the columns alone order rows totally (the id is then not needed)
+    checks: tuple[ValueCheck, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checks", tuple(value_check(c.type) for c in self.columns))
 
 
 @dataclass(frozen=True)
@@ -52,6 +154,14 @@ class Page:
     prev_cursor: str | None
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def _encode_value(value: Any) -> Any:
     if value is None or isinstance(value, (str, int)):
         return value
@@ -62,58 +172,58 @@ def _encode_value(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} in a cursor")
 
 
-def _decode_value(raw: Any, kind: ValueKind) -> Any:
-    if raw is None:
-        return None
-    if kind == "str" and isinstance(raw, str):
-        return raw
-    if kind == "int" and isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if kind == "decimal" and isinstance(raw, str):
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise ValueError("not finite")
-        return value
-    if kind == "datetime" and isinstance(raw, str):
-        parsed = dt.datetime.fromisoformat(raw)
-        if parsed.tzinfo is None:
-            raise ValueError("naive time")
-        return parsed
-    raise ValueError(f"expected {kind}")
+def _bad(reason: str) -> InvalidInput:
+    return InvalidInput(f"cursor: {reason}; start again from the first page", loc=["query", "cursor"])
 
 
-def encode_cursor(sort: str, direction: Direction, values: Sequence[Any], row_id: int, *, backwards: bool) -> str:
-    payload = {"s": sort, "o": direction, "v": [_encode_value(v) for v in values], "i": row_id, "b": backwards}
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+class CursorCodec:
+    """Signs the cursors the server hands out and checks the ones it gets back:
+    base64url(JSON payload) "." base64url(HMAC-SHA256 of that text, first 16 bytes)."""
 
+    def __init__(self, signing_key: bytes) -> None:
+        # A key of cursors' own, so a signature made for something else can never pass as a cursor's.
+        self._key = hmac.new(signing_key, b"shopcrm list cursor v1", hashlib.sha256).digest()
 
-def decode_cursor(cursor: str, sort: str, direction: Direction, key: SortKey) -> Cursor:
-    """Parse a cursor from a query string; anything malformed or from another sort is a 422."""
+    def _mac(self, body: str) -> str:
+        return _b64(hmac.new(self._key, body.encode("ascii"), hashlib.sha256).digest()[:_MAC_BYTES])
 
-    def bad(reason: str) -> InvalidInput:
-        return InvalidInput(f"cursor: {reason}; start again from the first page", loc=["query", "cursor"])
+    def sign(self, payload: bytes) -> str:
+        """A cursor carrying `payload` (JSON text) as it is."""
+        body = _b64(payload)
+        return f"{body}.{self._mac(body)}"
 
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise bad("not a cursor this server issued") from None
-    if not isinstance(payload, dict) or payload.get("s") != sort or payload.get("o") != direction:
-        raise bad("it belongs to another sort order")
-    raw_values, row_id, backwards = payload.get("v"), payload.get("i"), payload.get("b")
-    if not isinstance(raw_values, list) or len(raw_values) != len(key.kinds):
-        raise bad("wrong shape")
-    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id <= MAX_ID:
-        raise bad("wrong id")
-    if not isinstance(backwards, bool):
-        raise bad("wrong shape")
-    try:
-        values = tuple(_decode_value(raw, kind) for raw, kind in zip(raw_values, key.kinds, strict=True))
-    except (ValueError, InvalidOperation, TypeError):
-        raise bad("wrong value") from None
-    if None in values and not key.nullable:
-        raise bad("wrong value")
-    return Cursor(values=values, id=row_id, backwards=backwards)
+    def encode(self, sort: str, direction: Direction, values: Sequence[Any], row_id: int, *, backwards: bool) -> str:
+        payload = {"s": sort, "o": direction, "v": [_encode_value(v) for v in values], "i": row_id, "b": backwards}
+        return self.sign(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+
+    def decode(self, cursor: str, sort: str, direction: Direction, key: SortKey) -> Cursor:
+        """The cursor's position; anything not signed here, from another sort, or holding a value its
+        column cannot hold is a 422."""
+        body, dot, mac = cursor.rpartition(".")
+        if not (dot and body and cursor.isascii() and hmac.compare_digest(self._mac(body), mac)):
+            raise _bad("not a cursor this server issued")
+        try:
+            payload = json.loads(_unb64(body))
+        except (ValueError, binascii.Error, RecursionError):
+            raise _bad("not a cursor this server issued") from None
+        if not isinstance(payload, dict) or payload.get("s") != sort or payload.get("o") != direction:
+            raise _bad("it belongs to another sort order")
+        raw_values, row_id, backwards = payload.get("v"), payload.get("i"), payload.get("b")
+        if not isinstance(raw_values, list) or len(raw_values) != len(key.checks):
+            raise _bad("wrong shape")
+        if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id <= MAX_ID:
+            raise _bad("wrong id")
+        if not isinstance(backwards, bool):
+            raise _bad("wrong shape")
+        if None in raw_values and not (key.nullable and len(raw_values) == 1):
+            raise _bad("wrong value")
+        try:
+            values = tuple(
+                None if raw is None else check(raw) for raw, check in zip(raw_values, key.checks, strict=True)
+            )
+        except ValueError:
+            raise _bad("wrong value") from None
+        return Cursor(values=values, id=row_id, backwards=backwards)
 
 
 def _typed(value: Any, column: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -190,29 +300,31 @@ async def keyset_page(
     sort: str,
     direction: Direction,
     limit: int,
-    cursor: Cursor | None,
+    cursor: str | None,
+    codec: CursorCodec,
 ) -> Page:
-    """One page of `query` (already filtered, not ordered).
+    """One page of `query` (already filtered, not ordered), after `cursor` as the client sent it.
 
     The sort columns are selected alongside the row (as `_k0`, `_k1`, ... and `_kid`), so a cursor holds
     exactly the values the database compared, even for expressions such as lower(email).
     """
+    after = codec.decode(cursor, sort, direction, key) if cursor else None
     query = query.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)), id_col.label("_kid"))
     flipped: Direction = "desc" if direction == "asc" else "asc"
-    if cursor is not None and cursor.backwards:
-        rows = await _walk(session, query, key, id_col, flipped, cursor, limit + 1)
+    if after is not None and after.backwards:
+        rows = await _walk(session, query, key, id_col, flipped, after, limit + 1)
         has_before = len(rows) > limit
         rows = list(reversed(rows[:limit]))
         has_after = True
     else:
-        rows = await _walk(session, query, key, id_col, direction, cursor, limit + 1)
+        rows = await _walk(session, query, key, id_col, direction, after, limit + 1)
         has_after = len(rows) > limit
         rows = rows[:limit]
-        has_before = cursor is not None
+        has_before = after is not None
 
     def make(row: Any, backwards: bool) -> str:
         values = tuple(getattr(row, f"_k{i}") for i in range(len(key.columns)))
-        return encode_cursor(sort, direction, values, row._kid, backwards=backwards)
+        return codec.encode(sort, direction, values, row._kid, backwards=backwards)
 
     return Page(
         rows=rows,

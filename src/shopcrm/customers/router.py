@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import AppSettings, DbSession, ReadSession
+from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
 from shopcrm.customers import service
 from shopcrm.customers.queries import QuintileCache
@@ -30,9 +30,13 @@ def _quintiles(request: Request) -> QuintileCache:
 
 @router.get("", response_model=CustomerPage, name="list")
 async def list_customers(
-    query: Annotated[CustomerListQuery, Query()], _: CurrentUser, db: ReadSession, settings: AppSettings
+    query: Annotated[CustomerListQuery, Query()],
+    _: CurrentUser,
+    db: ReadSession,
+    settings: AppSettings,
+    cursors: Cursors,
 ) -> CustomerPage:
-    page, total, exact = await service.list_customers(db, query=query, settings=settings)
+    page, total, exact = await service.list_customers(db, query=query, settings=settings, cursors=cursors)
     return CustomerPage(
         items=[service.to_out(row.Customer, settings) for row in page.rows],
         total=total,

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema
 
+from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from shopcrm.core.types import NO_NUL, CountryCode, Day, Email, Name, Phone, ShortText
 from shopcrm.customers.models import CustomerStatus
 from shopcrm.orders.schemas import OrderSummary
@@ -113,7 +114,12 @@ class CustomerListQuery(BaseModel):
     sort: CustomerSort = CustomerSort.created_at
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=25, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=500, description="From a previous page's next/prev cursor")
+    cursor: str | None = Field(
+        default=None,
+        max_length=MAX_CURSOR_LENGTH,
+        pattern=CURSOR_PATTERN,
+        description="From a previous page's next/prev cursor (signed by the server)",
+    )
 
 
 class CustomerPage(BaseModel):

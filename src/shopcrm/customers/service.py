@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopcrm.config import Settings
 from shopcrm.core.counting import capped_count
 from shopcrm.core.errors import Conflict, NotFound
-from shopcrm.core.pagination import Cursor, Page, SortKey, decode_cursor, keyset_page
+from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start, normalize_email
 from shopcrm.customers import insights
 from shopcrm.customers.models import Customer
@@ -31,14 +31,15 @@ from shopcrm.db import utcnow
 from shopcrm.orders import service as orders_service
 
 SORT_KEYS: dict[CustomerSort, SortKey] = {
-    CustomerSort.name: SortKey((Customer.last_name, Customer.first_name), ("str", "str")),
-    CustomerSort.email: SortKey((func.lower(Customer.email),), ("str",), unique=True),
-    CustomerSort.status: SortKey((Customer.status,), ("str",)),
-    CustomerSort.country: SortKey((Customer.country,), ("str",), nullable=True),
-    CustomerSort.total_spend: SortKey((Customer.total_spend,), ("decimal",)),
-    CustomerSort.total_orders: SortKey((Customer.total_orders,), ("int",)),
-    CustomerSort.created_at: SortKey((Customer.created_at,), ("datetime",)),
-    CustomerSort.last_order_at: SortKey((Customer.last_order_at,), ("datetime",), nullable=True),
+    CustomerSort.name: SortKey((Customer.last_name, Customer.first_name)),
+    # lower() keeps the column's type, so a cursor's value is checked against the email column's length.
+    CustomerSort.email: SortKey((func.lower(Customer.email, type_=Customer.email.type),), unique=True),
+    CustomerSort.status: SortKey((Customer.status,)),
+    CustomerSort.country: SortKey((Customer.country,), nullable=True),
+    CustomerSort.total_spend: SortKey((Customer.total_spend,)),
+    CustomerSort.total_orders: SortKey((Customer.total_orders,)),
+    CustomerSort.created_at: SortKey((Customer.created_at,)),
+    CustomerSort.last_order_at: SortKey((Customer.last_order_at,), nullable=True),
 }
 
 
@@ -90,23 +91,20 @@ def to_out(customer: Customer, settings: Settings) -> CustomerOut:
 
 
 async def list_customers(
-    session: AsyncSession, *, query: CustomerListQuery, settings: Settings
+    session: AsyncSession, *, query: CustomerListQuery, settings: Settings, cursors: CursorCodec
 ) -> tuple[Page, int, bool]:
     """One keyset page of customers and the (capped) number matching."""
-    key = SORT_KEYS[query.sort]
-    cursor: Cursor | None = None
-    if query.cursor:
-        cursor = decode_cursor(query.cursor, query.sort.value, query.order, key)
     conditions = list_conditions(query, settings)
     page = await keyset_page(
         session,
         select(Customer).where(*conditions),
-        key=key,
+        key=SORT_KEYS[query.sort],
         id_col=Customer.id,
         sort=query.sort.value,
         direction=query.order,
         limit=query.limit,
-        cursor=cursor,
+        cursor=query.cursor,
+        codec=cursors,
     )
     total, exact = await capped_count(session, select(Customer.id).where(*conditions))
     return page, total, exact

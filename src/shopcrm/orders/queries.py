@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, insert, literal_column, select, update
 from sqlalchemy.dialects import sqlite
 
+from shopcrm.core.driver import named_sql
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
@@ -119,7 +120,9 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
 # - items (in line order, so their identity values follow it), stock (the CHECK stock >= 0 would fail the
 #   whole statement if the verdict were ever wrong), buyer (one more counted order; LEAST and GREATEST
 #   skip NULLs, so a first order sets both times), event (the first history row).
-INGEST_POSTGRESQL = """
+INGEST_POSTGRESQL = named_sql(
+    "orders.ingest",
+    """
 WITH line AS (
     SELECT l.sku, l.quantity, l.unit_price, l.n
     FROM unnest($12::varchar[], $13::integer[], $14::numeric[]) WITH ORDINALITY AS l(sku, quantity, unit_price, n)
@@ -180,4 +183,5 @@ SELECT product.id AS product_id, product.sku, product.name, product.price, produ
        buyer.id, buyer.first_name, buyer.last_name, buyer.email, buyer.phone, buyer.total_orders, buyer.total_spend
 FROM product LEFT JOIN claim ON true LEFT JOIN buyer ON true
 ORDER BY product.id
-"""
+""",
+)

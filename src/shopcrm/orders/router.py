@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import DbSession, ReadSession
+from shopcrm.core.deps import Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
 from shopcrm.orders import ingestion, service
 from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
@@ -16,8 +16,10 @@ router = APIRouter(prefix="/api/orders", tags=["orders"])
 
 
 @router.get("", response_model=OrderPage, name="list")
-async def list_orders(query: Annotated[OrderListQuery, Query()], _: CurrentUser, db: ReadSession) -> OrderPage:
-    page, total, exact, counts = await service.list_orders(db, query=query)
+async def list_orders(
+    query: Annotated[OrderListQuery, Query()], _: CurrentUser, db: ReadSession, cursors: Cursors
+) -> OrderPage:
+    page, total, exact, counts = await service.list_orders(db, query=query, cursors=cursors)
     return OrderPage(
         items=[service.list_row(row) for row in page.rows],
         total=total,

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from shopcrm.core.params import MAX_ID
 from shopcrm.core.types import NO_NUL, CountryCode, Day, JsonId, Moment, MoneyIn, Name, Quantity, ShortText
 from shopcrm.orders.models import OrderStatus
@@ -54,7 +55,12 @@ class OrderListQuery(StrictIn):
     sort: OrderSort = OrderSort.placed_at
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=25, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: str | None = Field(
+        default=None,
+        max_length=MAX_CURSOR_LENGTH,
+        pattern=CURSOR_PATTERN,
+        description="From a previous page's next/prev cursor (signed by the server)",
+    )
 
 
 class OrderPage(BaseModel):

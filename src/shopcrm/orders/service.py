@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopcrm.auth.models import User
 from shopcrm.core.counting import capped_count
 from shopcrm.core.errors import Conflict, NotFound
-from shopcrm.core.pagination import Cursor, Page, SortKey, decode_cursor, keyset_page
+from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start
 from shopcrm.customers.models import Customer
 from shopcrm.customers.search import like_prefix, search_condition
@@ -47,9 +47,9 @@ COUNTED = Order.status.not_in([s.value for s in UNCOUNTED_STATUSES])
 CENT = Decimal("0.01")
 
 SORT_KEYS: dict[OrderSort, SortKey] = {
-    OrderSort.placed_at: SortKey((Order.placed_at,), ("datetime",)),
-    OrderSort.total_amount: SortKey((Order.total_amount,), ("decimal",)),
-    OrderSort.order_number: SortKey((Order.order_number,), ("str",), unique=True),
+    OrderSort.placed_at: SortKey((Order.placed_at,)),
+    OrderSort.total_amount: SortKey((Order.total_amount,)),
+    OrderSort.order_number: SortKey((Order.order_number,), unique=True),
 }
 
 
@@ -136,11 +136,9 @@ def _list_conditions(query: OrderListQuery, *, with_status: bool) -> list[Column
     return conditions
 
 
-async def list_orders(session: AsyncSession, *, query: OrderListQuery) -> tuple[Page, int, bool, dict[str, int]]:
-    key = SORT_KEYS[query.sort]
-    cursor: Cursor | None = None
-    if query.cursor:
-        cursor = decode_cursor(query.cursor, query.sort.value, query.order, key)
+async def list_orders(
+    session: AsyncSession, *, query: OrderListQuery, cursors: CursorCodec
+) -> tuple[Page, int, bool, dict[str, int]]:
     conditions = _list_conditions(query, with_status=True)
     base = (
         select(Order, Customer.first_name, Customer.last_name, Customer.email, _item_count())
@@ -150,12 +148,13 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery) -> tuple[
     page = await keyset_page(
         session,
         base,
-        key=key,
+        key=SORT_KEYS[query.sort],
         id_col=Order.id,
         sort=query.sort.value,
         direction=query.order,
         limit=query.limit,
-        cursor=cursor,
+        cursor=query.cursor,
+        codec=cursors,
     )
     counts = await status_counts(session, _list_conditions(query, with_status=False))
     # The list's own total is one of the tab counts (the chosen status, or all): no second count.

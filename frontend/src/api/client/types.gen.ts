@@ -1483,7 +1483,7 @@ export type CustomersListData = {
         /**
          * Cursor
          *
-         * From a previous page's next/prev cursor
+         * From a previous page's next/prev cursor (signed by the server)
          */
         cursor?: string | null;
     };
@@ -1823,6 +1823,8 @@ export type OrdersListData = {
         limit?: number;
         /**
          * Cursor
+         *
+         * From a previous page's next/prev cursor (signed by the server)
          */
         cursor?: string | null;
     };
