@@ -11,8 +11,8 @@ from itertools import cycle
 
 from bench.scenarios import BenchContext, Pair, scenario
 from bench.scenarios._sql import CUSTOMER_COLUMNS, ORDER_COLUMNS, UNCOUNTED_SQL
-from shopcrm.customers import service as customer_service
 from shopcrm.customers.queries import QuintileCache
+from shopcrm.orders import customer_details as details_service
 from shopcrm.orders import service as order_service
 
 IDS = 200
@@ -50,7 +50,7 @@ async def customer_details(ctx: BenchContext) -> Pair:
 
     async def system() -> object:
         async with ctx.database.read_sessionmaker() as session:
-            details = await customer_service.customer_details(
+            details = await details_service.customer_details(
                 session, customer_id=next(system_ids), settings=ctx.settings, quintiles=quintiles
             )
             await session.rollback()  # the details are plain pydantic models, usable after it

@@ -20,7 +20,8 @@ from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
-from shopcrm.core.errors import COMMON_RESPONSES, UnexpectedErrors, error_payload, install_error_handlers
+from shopcrm.core.errors import error_payload
+from shopcrm.core.http_errors import COMMON_RESPONSES, UnexpectedErrors, install_error_handlers
 from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
@@ -29,6 +30,7 @@ from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.router import router as customers_router
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
+from shopcrm.orders.router import customer_details_router
 from shopcrm.orders.router import router as orders_router
 
 
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(customers_router)
+    app.include_router(customer_details_router)
     app.include_router(orders_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >

@@ -24,7 +24,7 @@ from sqlalchemy import Numeric, bindparam, select
 from shopcrm.config import Settings
 from shopcrm.core.deps import DbSession
 from shopcrm.core.driver import DriverQuery
-from shopcrm.core.errors import ResponseAborted
+from shopcrm.core.http_errors import ResponseAborted
 from shopcrm.core.logging import JsonFormatter
 from shopcrm.db import Database
 from shopcrm.main import create_app

@@ -45,8 +45,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from shopcrm.core.errors import InvalidInput
-from shopcrm.core.params import MAX_ID
 from shopcrm.core.text import is_storable
+from shopcrm.core.types import MAX_ID
 
 Direction = Literal["asc", "desc"]
 MAX_PAGE_SIZE = 100

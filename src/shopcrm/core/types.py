@@ -11,8 +11,9 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
-from shopcrm.core.params import MAX_ID
-
+# Ids are BIGINT in the database, but JSON clients (JavaScript) read numbers as doubles, exact only up
+# to 2^53 - 1; no id above that is ever handed out, so anything larger is a 422, not a database error.
+MAX_ID = 2**53 - 1
 MAX_EMAIL_LENGTH = 254
 
 

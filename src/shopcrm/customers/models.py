@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
-
-if TYPE_CHECKING:
-    from shopcrm.orders.models import Order
 
 
 class CustomerStatus(enum.StrEnum):
@@ -49,8 +45,6 @@ class Customer(TimestampMixin, Base):
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-
-    orders: Mapped[list[Order]] = relationship(back_populates="customer", lazy="raise")
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'inactive', 'archived')", name="status_valid"),

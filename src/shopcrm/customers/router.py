@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
 from shopcrm.customers import service
-from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.schemas import (
     CustomerCreate,
-    CustomerDetails,
     CustomerListQuery,
     CustomerOut,
     CustomerPage,
@@ -21,11 +19,6 @@ from shopcrm.customers.schemas import (
 )
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
-
-
-def _quintiles(request: Request) -> QuintileCache:
-    cache: QuintileCache = request.app.state.rfm_quintiles
-    return cache
 
 
 @router.get("", response_model=CustomerPage, name="list")
@@ -45,13 +38,6 @@ async def list_customers(
         next_cursor=page.next_cursor,
         prev_cursor=page.prev_cursor,
     )
-
-
-@router.get("/{customer_id}/details", response_model=CustomerDetails, name="details")
-async def customer_details(
-    customer_id: IdPath, request: Request, _: CurrentUser, db: ReadSession, settings: AppSettings
-) -> CustomerDetails:
-    return await service.customer_details(db, customer_id=customer_id, settings=settings, quintiles=_quintiles(request))
 
 
 @router.post("", response_model=CustomerOut, status_code=status.HTTP_201_CREATED, name="create")

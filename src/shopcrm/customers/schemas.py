@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from shopcrm.core.types import NO_NUL, CountryCode, Day, Email, Name, Phone, ShortText
 from shopcrm.customers.models import CustomerStatus
-from shopcrm.orders.schemas import OrderSummary
 
 MAX_MONEY = Decimal("9999999999.99")
 
@@ -177,11 +176,3 @@ class CustomerInsights(BaseModel):
     favourite_category: CategoryInsight
     next_order: NextOrderInsight
     churn_risk: ChurnInsight
-
-
-class CustomerDetails(BaseModel):
-    customer: CustomerOut
-    stats: CustomerStats
-    tier: TierInfo
-    recent_orders: list[OrderSummary]
-    insights: CustomerInsights

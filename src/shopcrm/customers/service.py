@@ -14,21 +14,15 @@ from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start, normalize_email
 from shopcrm.customers import insights
 from shopcrm.customers.models import Customer
-from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.schemas import (
-    CategoryInsight,
-    CustomerDetails,
     CustomerIn,
-    CustomerInsights,
     CustomerListQuery,
     CustomerOut,
     CustomerSort,
-    CustomerStats,
     Tier,
 )
 from shopcrm.customers.search import search_condition
 from shopcrm.db import utcnow
-from shopcrm.orders import service as orders_service
 
 SORT_KEYS: dict[CustomerSort, SortKey] = {
     CustomerSort.name: SortKey((Customer.last_name, Customer.first_name)),
@@ -158,46 +152,3 @@ async def update_customer(session: AsyncSession, *, customer_id: int, data: Cust
     _apply(customer, data)
     await session.flush()
     return customer
-
-
-async def customer_details(
-    session: AsyncSession, *, customer_id: int, settings: Settings, quintiles: QuintileCache
-) -> CustomerDetails:
-    customer = await get_customer(session, customer_id)
-    now = utcnow()
-    days_since = (now - customer.last_order_at).days if customer.last_order_at else None
-    order_times = await orders_service.counted_order_times(session, customer_id=customer.id)
-    recent = await orders_service.recent_orders(session, customer_id=customer.id, limit=10)
-    category, share = await orders_service.favourite_category(session, customer_id=customer.id)
-    average = (
-        (customer.total_spend / customer.total_orders).quantize(Decimal("0.01")) if customer.total_orders else None
-    )
-
-    return CustomerDetails(
-        customer=to_out(customer, settings),
-        stats=CustomerStats(
-            lifetime_spend=customer.total_spend,
-            total_orders=customer.total_orders,
-            average_order_value=average,
-            first_order_at=customer.first_order_at,
-            last_order_at=customer.last_order_at,
-            days_since_last_order=days_since,
-        ),
-        tier=insights.tier_info(customer.total_spend, settings),
-        recent_orders=recent,
-        insights=CustomerInsights(
-            rfm=insights.rfm(days_since, customer.total_orders, customer.total_spend, await quintiles.get(session)),
-            favourite_category=CategoryInsight(
-                category=category,
-                share_of_spend=share,
-                basis=(
-                    "Largest share of spend across the items of this customer's orders, cancelled and refunded "
-                    "ones excluded."
-                    if category
-                    else "No items bought yet."
-                ),
-            ),
-            next_order=insights.next_order(order_times),
-            churn_risk=insights.churn_risk(days_since, order_times),
-        ),
-    )

@@ -5,16 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from shopcrm.customers.models import Customer
-    from shopcrm.inventory.models import Product
 
 
 class OrderStatus(enum.StrEnum):
@@ -54,9 +49,6 @@ class Order(TimestampMixin, Base):
     shipping_postal_code: Mapped[str | None] = mapped_column(String(20))
     shipping_country: Mapped[str | None] = mapped_column(String(2))
 
-    customer: Mapped[Customer] = relationship(back_populates="orders", lazy="raise")
-    items: Mapped[list[OrderItem]] = relationship(back_populates="order", lazy="raise")
-
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_LIST})", name="status_valid"),
         CheckConstraint("total_amount >= 0", name="total_amount_nonnegative"),
@@ -85,9 +77,6 @@ class OrderItem(Base):
     customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="RESTRICT"))
     quantity: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Money())  # unit price at the time of the order
-
-    order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
-    product: Mapped[Product] = relationship(lazy="raise")
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),

@@ -7,12 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import Cursors, DbSession, ReadSession
+from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
+from shopcrm.customers.deps import Quintiles
+from shopcrm.orders import customer_details as details
 from shopcrm.orders import ingestion, service
 from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
+# A customer's page spans customers and orders, so it is composed (and served) by the upper domain.
+customer_details_router = APIRouter(prefix="/api/customers", tags=["customers"])
 
 
 @router.get("", response_model=OrderPage, name="list")
@@ -59,3 +63,10 @@ async def update_order_status(
 ) -> OrderDetails:
     await service.change_status(db, order_id=order_id, status=body.status, user=user)
     return await service.order_details(db, order_id=order_id)
+
+
+@customer_details_router.get("/{customer_id}/details", response_model=details.CustomerDetails, name="details")
+async def customer_details(
+    customer_id: IdPath, _: CurrentUser, db: ReadSession, settings: AppSettings, quintiles: Quintiles
+) -> details.CustomerDetails:
+    return await details.customer_details(db, customer_id=customer_id, settings=settings, quintiles=quintiles)

@@ -10,8 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
-from shopcrm.core.params import MAX_ID
-from shopcrm.core.types import NO_NUL, CountryCode, Day, JsonId, Moment, MoneyIn, Name, Quantity, ShortText
+from shopcrm.core.types import MAX_ID, NO_NUL, CountryCode, Day, JsonId, Moment, MoneyIn, Name, Quantity, ShortText
 from shopcrm.orders.models import OrderStatus
 
 OrderNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
