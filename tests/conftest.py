@@ -129,7 +129,7 @@ class Creds:
 def make_user(database: Database, settings: Settings):  # type: ignore[no-untyped-def]
     async def create(role: Role = Role.admin, email: str | None = None) -> Creds:
         email = email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.com"
-        async with database.sessionmaker.begin() as session:
+        async with database.transaction() as session:
             user = await auth_service.create_user(
                 session,
                 email=email,

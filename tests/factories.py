@@ -25,7 +25,7 @@ async def make_customer(database: Database, **fields: object) -> Customer:
         "email_consent": True,
     }
     values.update(fields)
-    async with database.sessionmaker.begin() as session:
+    async with database.transaction() as session:
         customer = Customer(**values)
         session.add(customer)
     return customer
@@ -41,7 +41,7 @@ async def make_product(database: Database, **fields: object) -> Product:
         "category": "Home",
     }
     values.update(fields)
-    async with database.sessionmaker.begin() as session:
+    async with database.transaction() as session:
         product = Product(**values)
         session.add(product)
     return product

@@ -122,7 +122,7 @@ def create_user(
         settings = get_settings()
         database = Database(settings, null_pool=True)
         try:
-            async with database.sessionmaker.begin() as session:
+            async with database.transaction() as session:
                 await auth_service.create_user(
                     session, email=email, full_name=name, role=role, password=secret, settings=settings
                 )
@@ -149,7 +149,7 @@ def set_password(
     async def find_user_id() -> int:
         database = Database(settings, null_pool=True)
         try:
-            async with database.sessionmaker.begin() as session:
+            async with database.transaction() as session:
                 user = await auth_service.get_user_by_email(session, email)
                 if user is None:
                     raise NotFound(f"no user with the email {email}")
@@ -160,7 +160,7 @@ def set_password(
     async def run(user_id: int, secret: str) -> None:
         database = Database(settings, null_pool=True)
         try:
-            async with database.sessionmaker.begin() as session:
+            async with database.transaction() as session:
                 await auth_service.set_password(
                     session,
                     user_id=user_id,
@@ -194,7 +194,7 @@ def create_token(
     async def run() -> str:
         database = Database(get_settings(), null_pool=True)
         try:
-            async with database.sessionmaker.begin() as session:
+            async with database.transaction() as session:
                 user = await auth_service.get_user_by_email(session, email)
                 if user is None:
                     raise typer.BadParameter(f"no user {email}", param_hint="--email")
@@ -217,7 +217,7 @@ def demo_login(
         settings = get_settings()
         database = Database(settings, null_pool=True)
         try:
-            async with database.sessionmaker.begin() as session:
+            async with database.transaction() as session:
                 if await auth_service.count_users(session) == 0:
                     password = secrets.token_urlsafe(12)
                     await auth_service.create_user(

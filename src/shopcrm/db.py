@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric, event, func
 from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.exc import DisconnectionError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
@@ -236,6 +236,14 @@ class Database:
             self.read_engine = make_engine(settings.read_url, settings, read_only=True, null_pool=null_pool)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work outside a request (the CLI, the worker): the session commits when the block
+        ends, before the caller reports anything done, and rolls back if it raises. Services in it never
+        commit, exactly as in a request (core/deps.py)."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def bulk_connection(self) -> AsyncIterator[AsyncConnection]:
