@@ -25,9 +25,12 @@ async def test_work_is_committed_when_the_block_ends_and_rolled_back_when_it_rai
         assert await _count(database) == 0  # not visible to others until the block ends
     assert await _count(database) == 1
 
-    with pytest.raises(Boom):
+    async def fails_half_way() -> None:
         async with database.transaction() as session:
             session.add(Customer(first_name="Bo", last_name="Bad", email="bo@example.com"))
             await session.flush()
             raise Boom
+
+    with pytest.raises(Boom):
+        await fails_half_way()
     assert await _count(database) == 1

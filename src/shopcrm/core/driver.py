@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from shopcrm.core.engines import capabilities_of
+
 _NAMES: dict[str, str] = {}
 
 
@@ -44,8 +46,8 @@ def statement_name(sql: str | None) -> str:
 
 
 async def postgres_driver(conn: AsyncConnection) -> Any | None:
-    """The asyncpg connection under `conn`, or None on another engine."""
-    if conn.dialect.name != "postgresql":
+    """The asyncpg connection under `conn`, or None on an engine without the driver fast path."""
+    if not capabilities_of(conn).driver_fast_path:
         return None
     return (await conn.get_raw_connection()).driver_connection
 
