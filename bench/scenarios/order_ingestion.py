@@ -323,25 +323,27 @@ class Ingestion:
         shipping = order["shipping"]
         items = order["items"]
         now = dt.datetime.now(dt.UTC)
-        rows = await conn.fetch(
-            INGEST_POSTGRESQL,
-            order["customer_id"],
-            order["order_number"],
-            now,
-            order["status"],
-            "USD",
-            shipping["name"],
-            shipping["address1"],
-            None,
-            shipping["city"],
-            shipping["postal_code"],
-            shipping["country"],
-            [item["sku"] for item in items],
-            [item["quantity"] for item in items],
-            [None for _ in items],  # list prices, as the API takes them when no unit_price is sent
-            Decimal("9999999999.99"),
-            now,
+        args = INGEST_POSTGRESQL.args(
+            {
+                "customer_id": order["customer_id"],
+                "order_number": order["order_number"],
+                "placed_at": now,
+                "status": order["status"],
+                "currency": "USD",
+                "shipping_name": shipping["name"],
+                "shipping_address1": shipping["address1"],
+                "shipping_address2": None,
+                "shipping_city": shipping["city"],
+                "shipping_postal_code": shipping["postal_code"],
+                "shipping_country": shipping["country"],
+                "skus": [item["sku"] for item in items],
+                "quantities": [item["quantity"] for item in items],
+                "unit_prices": [None for _ in items],  # list prices, as the API takes them when none is sent
+                "max_total": Decimal("9999999999.99"),
+                "now": now,
+            }
         )
+        rows = await conn.fetch(INGEST_POSTGRESQL.sql, *args)
         if not rows or rows[0]["order_id"] is None:
             raise RuntimeError(f"order {order['order_number']} was not stored")
 

@@ -16,6 +16,7 @@ failed without quoting it or its values; any other statement is named by a hash 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -74,6 +75,34 @@ async def sqlalchemy_errors(conn: AsyncConnection, driver: Any, sql: str) -> Asy
             raise
         error = IntegrityError if isinstance(exc, asyncpg.IntegrityConstraintViolationError) else DBAPIError
         raise error(sql, None, exc, hide_parameters=True, connection_invalidated=lost) from exc
+
+
+class DriverSQL:
+    """Hand-written SQL for the driver, its parameters written by name (`:customer_id`) and bound by name,
+    turned once into asyncpg's `$1, $2, ...`. For statements SQLAlchemy cannot express (order ingestion's
+    one-statement CTE); anything it can express is a `DriverQuery`."""
+
+    # `:name` not preceded by a colon or a word character, so `::varchar` casts are left alone.
+    _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+    def __init__(self, name: str, sql: str) -> None:
+        names: list[str] = []
+
+        def position(match: re.Match[str]) -> str:
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        self.name = name
+        self.sql = named_sql(name, self._PARAM.sub(position, sql))
+        self.names = tuple(names)
+
+    def args(self, params: Mapping[str, Any]) -> list[Any]:
+        """The values in position order; a missing or unexpected name is a programming error."""
+        if params.keys() != set(self.names):
+            missing, extra = set(self.names) - params.keys(), params.keys() - set(self.names)
+            raise TypeError(f"{self.name}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+        return [params[name] for name in self.names]
 
 
 class DriverQuery:

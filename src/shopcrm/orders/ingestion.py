@@ -30,12 +30,18 @@ from shopcrm.orders.schemas import (
     CustomerBrief,
     OrderCreate,
     OrderDetails,
-    OrderItemOut,
     ShippingIn,
     ShippingOut,
     StatusEventOut,
 )
-from shopcrm.orders.service import CENT, TRANSITIONS, check_replay, get_order_by_number, order_details
+from shopcrm.orders.service import (
+    CENT,
+    Line,
+    assemble_details,
+    check_replay,
+    get_order_by_number,
+    order_details,
+)
 
 MAX_ORDER_TOTAL = Decimal("9999999999.99")
 
@@ -162,26 +168,29 @@ async def _write_postgresql(
     wrong when it wrote nothing."""
     now = dt.datetime.now(dt.UTC)
     shipping = data.shipping or ShippingIn()
-    async with sqlalchemy_errors(conn, driver, queries.INGEST_POSTGRESQL):
-        rows = await driver.fetch(
-            queries.INGEST_POSTGRESQL,
-            data.customer_id,
-            data.order_number,
-            data.placed_at or now,
-            data.status.value,
-            data.currency,
-            shipping.name,
-            shipping.address1,
-            shipping.address2,
-            shipping.city,
-            shipping.postal_code,
-            shipping.country,
-            [item.sku for item in data.items],
-            [item.quantity for item in data.items],
-            [item.unit_price for item in data.items],
-            MAX_ORDER_TOTAL,
-            now,
-        )
+    statement = queries.INGEST_POSTGRESQL
+    args = statement.args(
+        {
+            "customer_id": data.customer_id,
+            "order_number": data.order_number,
+            "placed_at": data.placed_at or now,
+            "status": data.status.value,
+            "currency": data.currency,
+            "shipping_name": shipping.name,
+            "shipping_address1": shipping.address1,
+            "shipping_address2": shipping.address2,
+            "shipping_city": shipping.city,
+            "shipping_postal_code": shipping.postal_code,
+            "shipping_country": shipping.country,
+            "skus": [item.sku for item in data.items],
+            "quantities": [item.quantity for item in data.items],
+            "unit_prices": [item.unit_price for item in data.items],
+            "max_total": MAX_ORDER_TOTAL,
+            "now": now,
+        }
+    )
+    async with sqlalchemy_errors(conn, driver, statement.sql):
+        rows = await driver.fetch(statement.sql, *args)
     products = {r["sku"]: _ProductRow(r["product_id"], r["sku"], r["name"], r["price"], r["stock"]) for r in rows}
     order = _new_order(data, products, now)
     first = rows[0]  # _new_order found every SKU, so there are rows
@@ -254,27 +263,18 @@ def _not_enough_stock(order: _NewOrder, product_id: int) -> Conflict:
 
 def _answer(order: _NewOrder, written: _Written) -> OrderDetails:
     data = order.data
-    return OrderDetails(
-        id=written.order_id,
+    return assemble_details(
+        order_id=written.order_id,
         order_number=data.order_number,
         placed_at=order.placed_at,
         status=data.status,
-        total_amount=order.total,
+        total=order.total,
         currency=data.currency,
-        items=[
-            OrderItemOut(
-                id=item_id,
-                product_id=p.id,
-                product_name=p.name,
-                sku=p.sku,
-                quantity=q,
-                unit_price=c,
-                line_total=(c * q).quantize(CENT),
-            )
-            for item_id, (p, q, c) in zip(written.item_ids, order.lines, strict=True)
+        lines=[
+            Line(item_id, p.id, p.name, p.sku, quantity, price)
+            for item_id, (p, quantity, price) in zip(written.item_ids, order.lines, strict=True)
         ],
         customer=written.customer,
         shipping=ShippingOut(**order.shipping.model_dump()),
         history=[StatusEventOut(from_status=None, to_status=data.status, changed_at=order.now, changed_by=None)],
-        allowed_transitions=list(TRANSITIONS[data.status]),
     )

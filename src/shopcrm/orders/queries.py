@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, insert, literal_column, select, update
 from sqlalchemy.dialects import sqlite
 
-from shopcrm.core.driver import named_sql
+from shopcrm.core.driver import DriverSQL
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
@@ -120,15 +120,16 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
 # - items (in line order, so their identity values follow it), stock (the CHECK stock >= 0 would fail the
 #   whole statement if the verdict were ever wrong), buyer (one more counted order; LEAST and GREATEST
 #   skip NULLs, so a first order sets both times), event (the first history row).
-INGEST_POSTGRESQL = named_sql(
+INGEST_POSTGRESQL = DriverSQL(
     "orders.ingest",
     """
 WITH line AS (
     SELECT l.sku, l.quantity, l.unit_price, l.n
-    FROM unnest($12::varchar[], $13::integer[], $14::numeric[]) WITH ORDINALITY AS l(sku, quantity, unit_price, n)
+    FROM unnest(:skus::varchar[], :quantities::integer[], :unit_prices::numeric[])
+         WITH ORDINALITY AS l(sku, quantity, unit_price, n)
 ), product AS MATERIALIZED (
     SELECT p.id, p.sku, p.name, p.price, p.stock FROM products p
-    WHERE p.sku = ANY($12::varchar[])
+    WHERE p.sku = ANY(:skus::varchar[])
     ORDER BY p.id
     FOR NO KEY UPDATE
 ), priced AS (
@@ -137,48 +138,49 @@ WITH line AS (
 ), wanted AS (
     SELECT priced.product_id, sum(priced.quantity) AS quantity FROM priced GROUP BY priced.product_id
 ), verdict AS (
-    SELECT (SELECT count(*) FROM priced) = cardinality($12::varchar[])
+    SELECT (SELECT count(*) FROM priced) = cardinality(:skus::varchar[])
            AND NOT EXISTS (
                SELECT FROM wanted JOIN product ON product.id = wanted.product_id WHERE product.stock < wanted.quantity
            )
-           AND (SELECT sum(priced.price * priced.quantity) FROM priced) <= $15::numeric AS ok,
+           AND (SELECT sum(priced.price * priced.quantity) FROM priced) <= :max_total::numeric AS ok,
            (SELECT sum(priced.price * priced.quantity) FROM priced) AS total
 ), claim AS (
     INSERT INTO orders (customer_id, order_number, placed_at, status, total_amount, currency,
                         shipping_name, shipping_address1, shipping_address2, shipping_city,
                         shipping_postal_code, shipping_country, created_at, updated_at)
-    SELECT customers.id, $2::varchar, $3::timestamptz, $4::varchar, verdict.total, $5::varchar,
-           $6::varchar, $7::varchar, $8::varchar, $9::varchar, $10::varchar, $11::varchar,
-           $16::timestamptz, $16::timestamptz
-    FROM customers, verdict WHERE customers.id = $1::bigint AND verdict.ok
+    SELECT customers.id, :order_number::varchar, :placed_at::timestamptz, :status::varchar, verdict.total,
+           :currency::varchar, :shipping_name::varchar, :shipping_address1::varchar, :shipping_address2::varchar,
+           :shipping_city::varchar, :shipping_postal_code::varchar, :shipping_country::varchar,
+           :now::timestamptz, :now::timestamptz
+    FROM customers, verdict WHERE customers.id = :customer_id::bigint AND verdict.ok
     ON CONFLICT (order_number) DO NOTHING
     RETURNING id
 ), items AS (
     INSERT INTO order_items (order_id, product_id, customer_id, quantity, price)
-    SELECT claim.id, priced.product_id, $1::bigint, priced.quantity, priced.price
+    SELECT claim.id, priced.product_id, :customer_id::bigint, priced.quantity, priced.price
     FROM claim, priced
     ORDER BY priced.n
     RETURNING id
 ), stock AS (
-    UPDATE products SET stock = products.stock - wanted.quantity, updated_at = $16::timestamptz
+    UPDATE products SET stock = products.stock - wanted.quantity, updated_at = :now::timestamptz
     FROM wanted WHERE products.id = wanted.product_id AND EXISTS (SELECT FROM claim)
     RETURNING products.id
 ), buyer AS (
     UPDATE customers SET total_spend = customers.total_spend + (SELECT verdict.total FROM verdict),
                          total_orders = customers.total_orders + 1,
-                         first_order_at = LEAST(customers.first_order_at, $3::timestamptz),
-                         last_order_at = GREATEST(customers.last_order_at, $3::timestamptz),
-                         updated_at = $16::timestamptz
-    WHERE customers.id = $1::bigint AND EXISTS (SELECT FROM claim)
+                         first_order_at = LEAST(customers.first_order_at, :placed_at::timestamptz),
+                         last_order_at = GREATEST(customers.last_order_at, :placed_at::timestamptz),
+                         updated_at = :now::timestamptz
+    WHERE customers.id = :customer_id::bigint AND EXISTS (SELECT FROM claim)
     RETURNING customers.id, customers.first_name, customers.last_name, customers.email, customers.phone,
               customers.total_orders, customers.total_spend
 ), event AS (
     INSERT INTO order_status_events (order_id, customer_id, from_status, to_status, changed_at)
-    SELECT claim.id, $1::bigint, NULL, $4::varchar, $16::timestamptz FROM claim
+    SELECT claim.id, :customer_id::bigint, NULL, :status::varchar, :now::timestamptz FROM claim
 )
 SELECT product.id AS product_id, product.sku, product.name, product.price, product.stock,
        claim.id AS order_id,
-       EXISTS (SELECT FROM customers WHERE customers.id = $1::bigint) AS customer_found,
+       EXISTS (SELECT FROM customers WHERE customers.id = :customer_id::bigint) AS customer_found,
        ARRAY(SELECT items.id FROM items ORDER BY items.id) AS item_ids,
        buyer.id, buyer.first_name, buyer.last_name, buyer.email, buyer.phone, buyer.total_orders, buyer.total_spend
 FROM product LEFT JOIN claim ON true LEFT JOIN buyer ON true

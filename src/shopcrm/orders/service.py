@@ -4,6 +4,7 @@ and the detail panels. Taking a new order in is `orders/ingestion.py`."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -204,25 +205,14 @@ async def order_details(session: AsyncSession, *, order_id: int) -> OrderDetails
             .order_by(OrderStatusEvent.changed_at, OrderStatusEvent.id)
         )
     ).all()
-    return OrderDetails(
-        id=order.id,
+    return assemble_details(
+        order_id=order.id,
         order_number=order.order_number,
         placed_at=order.placed_at,
         status=OrderStatus(order.status),
-        total_amount=order.total_amount,
+        total=order.total_amount,
         currency=order.currency,
-        items=[
-            OrderItemOut(
-                id=item.id,
-                product_id=item.product_id,
-                product_name=name,
-                sku=sku,
-                quantity=item.quantity,
-                unit_price=item.price,
-                line_total=(item.price * item.quantity).quantize(CENT),
-            )
-            for item, name, sku in items
-        ],
+        lines=[Line(item.id, item.product_id, name, sku, item.quantity, item.price) for item, name, sku in items],
         customer=CustomerBrief.model_validate(customer),
         shipping=ShippingOut(
             name=order.shipping_name,
@@ -241,7 +231,57 @@ async def order_details(session: AsyncSession, *, order_id: int) -> OrderDetails
             )
             for event, who in history
         ],
-        allowed_transitions=list(TRANSITIONS[OrderStatus(order.status)]),
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    item_id: int
+    product_id: int
+    product_name: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+def assemble_details(
+    *,
+    order_id: int,
+    order_number: str,
+    placed_at: dt.datetime,
+    status: OrderStatus,
+    total: Decimal,
+    currency: str,
+    lines: list[Line],
+    customer: CustomerBrief,
+    shipping: ShippingOut,
+    history: list[StatusEventOut],
+) -> OrderDetails:
+    """The one builder of an order's answer: from a read (`order_details`), or from what ingestion has in
+    hand after writing (so the hottest write reads nothing back)."""
+    return OrderDetails(
+        id=order_id,
+        order_number=order_number,
+        placed_at=placed_at,
+        status=status,
+        total_amount=total,
+        currency=currency,
+        items=[
+            OrderItemOut(
+                id=line.item_id,
+                product_id=line.product_id,
+                product_name=line.product_name,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=(line.unit_price * line.quantity).quantize(CENT),
+            )
+            for line in lines
+        ],
+        customer=customer,
+        shipping=shipping,
+        history=history,
+        allowed_transitions=list(TRANSITIONS[status]),
     )
 
 
