@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from shopcrm.auth.models import Role
+from shopcrm.customers.schemas import CustomerSort
 from shopcrm.db import Database
 from tests.factories import make_customer, utc
 
@@ -62,6 +63,22 @@ async def test_duplicate_email_is_409_naming_the_field(app_client: httpx.AsyncCl
     response = await app_client.post("/api/customers", json={**NEW, "email": "TAKEN@example.com"}, headers=writer)
     assert response.status_code == 409
     assert response.json()["error"]["details"][0]["loc"] == ["body", "email"]
+
+
+async def test_phones_are_checked_for_their_country_stored_as_e164_and_shown_grouped(
+    app_client: httpx.AsyncClient, writer
+):
+    fake = await app_client.post("/api/customers", json={**NEW, "phone": "+1 555 123"}, headers=writer)
+    assert fake.status_code == 422
+    assert [d["loc"] for d in fake.json()["error"]["details"]] == [["body", "phone"]]
+    assert "not a valid phone number" in fake.json()["error"]["message"]
+    local = await app_client.post("/api/customers", json={**NEW, "phone": "0151 23456789"}, headers=writer)
+    assert "country code" in local.json()["error"]["message"]
+    created = await app_client.post("/api/customers", json={**NEW, "phone": "+1 (415) 555-2671"}, headers=writer)
+    assert created.status_code == 201, created.text
+    assert created.json()["phone"] == "+14155552671"
+    details = await app_client.get(f"/api/customers/{created.json()['id']}/details", headers=writer)
+    assert details.json()["customer"]["phone_display"] == "+1 415-555-2671"
 
 
 async def test_emails_differing_only_in_non_ascii_case_are_one_email(app_client: httpx.AsyncClient, writer):
@@ -185,7 +202,7 @@ async def test_keyset_pages_walk_every_row_once_in_order_both_ways(
             country=None if i % 5 == 0 else "DE",
             last_order_at=None if i % 3 == 0 else utc(2026, 1, 1 + i),
         )
-    for sort in ["name", "email", "status", "country", "total_spend", "total_orders", "created_at", "last_order_at"]:
+    for sort in [s.value for s in CustomerSort]:
         for order in ["asc", "desc"]:
             seen: list[int] = []
             pages: list[dict] = []
@@ -222,6 +239,8 @@ async def test_sort_order_is_the_one_asked_for(app_client: httpx.AsyncClient, wr
     response = await app_client.get("/api/customers", params={"sort": "total_spend", "order": "desc"}, headers=writer)
     spends = [Decimal(c["total_spend"]) for c in response.json()["items"]]
     assert spends == sorted(spends, reverse=True)
+    by_tier = await app_client.get("/api/customers", params={"sort": "tier", "order": "asc"}, headers=writer)
+    assert [c["tier"] for c in by_tier.json()["items"]] == ["bronze", "bronze", "silver"]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import phonenumbers
 import pytest
 from sqlalchemy import delete, func, insert, select, text
 
@@ -79,9 +80,11 @@ async def test_small_load_counts_consistency_and_realism(database: Database) -> 
         assert await scalar("SELECT count(*) FROM orders WHERE currency <> 'USD' OR shipping_address1 IS NULL") == 0
         # prices have cents, not only whole dollars
         assert await scalar("SELECT count(*) FROM products WHERE round(price * 100) % 100 <> 0") > 0
+        # Phones are E.164 and real numbers for their country, as the API requires of an edited customer.
         phones = [r[0] for r in await conn.execute(text("SELECT phone FROM customers WHERE phone IS NOT NULL"))]
-        assert phones
+        assert len(phones) > 1_000
         assert all(E164.match(p) for p in phones)
+        assert [p for p in phones if not phonenumbers.is_valid_number(phonenumbers.parse(p, None))] == []
         # seasonality: November/December busier than January/February
         months = {
             int(m): int(n)

@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
@@ -48,8 +49,41 @@ NO_NUL = r"^[^\x00]*$"
 NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NAME_PATTERN)]
 ShortText = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
+
+
 # E.164: a plus, a country code not starting with 0, at most 15 digits in all.
-Phone = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164, e.g. +4915123456789")]
+def _check_phone(value: str) -> str:
+    """A real number for its country (the phonenumbers library's rules), stored as E.164."""
+    text = value.strip()
+    if not text.startswith("+"):
+        raise ValueError("start with + and the country code, e.g. +49 151 23456789")
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number for its country code")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str | None) -> str | None:
+    """A stored number grouped for reading: +49 1512 3456789, +1 415-555-2671."""
+    if e164 is None:
+        return None
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# Typed as people write numbers (spaces, dashes, brackets); stored as E.164.
+PHONE_PATTERN = r"^[+0-9 ()./-]{6,32}$"
+Phone = Annotated[
+    str,
+    Field(max_length=32, pattern=PHONE_PATTERN, description="With its country code, e.g. +49 151 23456789"),
+    AfterValidator(_check_phone),
+]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. DE")]
 
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

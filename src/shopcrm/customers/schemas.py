@@ -7,10 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema, computed_field
 
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
-from shopcrm.core.types import NO_NUL, CountryCode, Day, Email, Name, Phone, ShortText
+from shopcrm.core.types import NO_NUL, CountryCode, Day, Email, Name, Phone, ShortText, phone_display
 from shopcrm.customers.models import CustomerStatus
 
 MAX_MONEY = Decimal("9999999999.99")
@@ -85,6 +85,9 @@ class CustomerSort(StrEnum):
     total_orders = "total_orders"
     created_at = "created_at"
     last_order_at = "last_order_at"
+    # Tiers are bands of lifetime spend, so ordering by tier is ordering by spend (same index, same cursor
+    # rules; a cursor still belongs to the sort it was made for).
+    tier = "tier"
 
 
 class CustomerListQuery(BaseModel):
@@ -119,6 +122,16 @@ class CustomerListQuery(BaseModel):
         pattern=CURSOR_PATTERN,
         description="From a previous page's next/prev cursor (signed by the server)",
     )
+
+
+class CustomerProfile(CustomerOut):
+    """A customer as their own page shows them (the list leaves out what costs per row)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phone_display(self) -> str | None:
+        """The phone grouped for reading, e.g. +49 1512 3456789."""
+        return phone_display(self.phone)
 
 
 class CustomerPage(BaseModel):

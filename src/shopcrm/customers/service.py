@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,8 @@ from shopcrm.customers.schemas import (
 from shopcrm.customers.search import search_condition
 from shopcrm.db import utcnow
 
+Out = TypeVar("Out", bound=CustomerOut)
+
 SORT_KEYS: dict[CustomerSort, SortKey] = {
     CustomerSort.name: SortKey((Customer.last_name, Customer.first_name)),
     # lower() keeps the column's type, so a cursor's value is checked against the email column's length.
@@ -31,6 +34,7 @@ SORT_KEYS: dict[CustomerSort, SortKey] = {
     CustomerSort.status: SortKey((Customer.status,)),
     CustomerSort.country: SortKey((Customer.country,), nullable=True),
     CustomerSort.total_spend: SortKey((Customer.total_spend,)),
+    CustomerSort.tier: SortKey((Customer.total_spend,)),
     CustomerSort.total_orders: SortKey((Customer.total_orders,)),
     CustomerSort.created_at: SortKey((Customer.created_at,)),
     CustomerSort.last_order_at: SortKey((Customer.last_order_at,), nullable=True),
@@ -79,9 +83,10 @@ def list_conditions(query: CustomerListQuery, settings: Settings) -> list[Column
     return conditions
 
 
-def to_out(customer: Customer, settings: Settings) -> CustomerOut:
+def to_out(customer: Customer, settings: Settings, model: type[Out] = CustomerOut) -> Out:  # type: ignore[assignment]
+    """The customer as `model` (the list's CustomerOut, or a richer subclass), its tier derived."""
     data = {name: getattr(customer, name) for name in CustomerOut.model_fields if name != "tier"}
-    return CustomerOut(**data, tier=insights.tier_for(customer.total_spend, settings))
+    return model(**data, tier=insights.tier_for(customer.total_spend, settings))
 
 
 async def list_customers(

@@ -538,9 +538,16 @@ def _customers(rng: np.random.Generator, n: int, orders: Orders, start_us: int, 
     city_count = np.array([len(c.cities) for c in countries], dtype=np.int64)
     city_start = np.concatenate([[0], np.cumsum(city_count)[:-1]]).astype(np.int64)
     city = _within(rng, city_start[country], city_count[country])
-    low = np.array([c.national_low for c in countries], dtype=np.int64)[country]
-    high = np.array([c.national_high for c in countries], dtype=np.int64)[country]
-    phone = low + (rng.random(n) * (high - low + 1)).astype(np.int64)
+    # One uniform draw per customer picks the prefix (its whole part) and the subscriber digits (the rest).
+    choices = np.array([len(c.mobile) for c in countries], dtype=np.int64)[country]
+    offset = np.concatenate([[0], np.cumsum([len(c.mobile) for c in countries])[:-1]]).astype(np.int64)[country]
+    prefix_value = np.array([int(p) for c in countries for p, _ in c.mobile], dtype=np.int64)
+    prefix_digits = np.array([d for c in countries for _, d in c.mobile], dtype=np.int64)
+    scaled = rng.random(n) * choices
+    pick = np.minimum(scaled.astype(np.int64), choices - 1)
+    scale = 10 ** prefix_digits[offset + pick]
+    subscriber = np.minimum(((scaled - pick) * scale).astype(np.int64), scale - 1)
+    phone = prefix_value[offset + pick] * scale + subscriber
     has_phone = rng.random(n) < 0.78
 
     # Signed up before the first order (often minutes before: at checkout); the rest any time.

@@ -52,54 +52,64 @@ class Country:
     code: str  # ISO 3166-1 alpha-2
     weight: float
     dial_code: str  # E.164 country calling code, without "+"
-    national_low: int  # national (mobile) numbers are drawn from [low, high]
-    national_high: int
+    # Mobile numbers: (national prefix, subscriber digits after it), each prefix checked with the
+    # phonenumbers library to give valid numbers whatever the digits (tests/demo/test_demo_data.py).
+    mobile: tuple[tuple[str, int], ...]
     # (city, postal code template): each "#" becomes a digit.
     cities: tuple[tuple[str, str], ...]
 
 
+def _mobiles(digits: int, *prefixes: str) -> tuple[tuple[str, int], ...]:
+    return tuple((prefix, digits) for prefix in prefixes)
+
+
+def _nanp(*area_codes: str) -> tuple[tuple[str, int], ...]:
+    """North American numbers: an area code, then an exchange not starting with 0 or 1."""
+    return tuple((area + first, 6) for area in area_codes for first in "23456789")
+
+
 COUNTRIES: tuple[Country, ...] = (
-    Country("US", 0.42, "1", 2_012_000_000, 9_899_999_999, (
+    Country("US", 0.42, "1", _nanp("212", "213", "305", "312", "404", "415", "503", "512", "602", "617", "702"), (
         ("New York", "100##"), ("Los Angeles", "900##"), ("Chicago", "606##"), ("Houston", "770##"),
         ("Phoenix", "850##"), ("Philadelphia", "191##"), ("San Antonio", "782##"), ("San Diego", "921##"),
         ("Dallas", "752##"), ("Austin", "787##"), ("Seattle", "981##"), ("Denver", "802##"),
         ("Boston", "021##"), ("Portland", "972##"), ("Atlanta", "303##"), ("Miami", "331##"),
     )),
-    Country("GB", 0.12, "44", 7_400_000_000, 7_999_999_999, (
+    Country("GB", 0.12, "44", _mobiles(8, "74", "75", "78"), (
         ("London", "SW1A #AA"), ("Manchester", "M1 #AE"), ("Birmingham", "B1 #BB"), ("Leeds", "LS1 #AZ"),
         ("Glasgow", "G1 #RX"), ("Edinburgh", "EH1 #YT"), ("Bristol", "BS1 #TR"), ("Liverpool", "L1 #JQ"),
     )),
-    Country("CA", 0.07, "1", 2_042_000_000, 9_059_999_999, (
+    Country("CA", 0.07, "1", _nanp("416", "604", "514", "403", "613", "902"), (
         ("Toronto", "M5V #L#"), ("Vancouver", "V6B #E#"), ("Montréal", "H2X #Y#"), ("Calgary", "T2P #K#"),
         ("Ottawa", "K1P #A#"),
     )),
-    Country("DE", 0.08, "49", 1_510_000_000, 1_799_999_999, (
+    Country("DE", 0.08, "49", _mobiles(8, "151", "152", "157") + _mobiles(7, "160", "170", "171", "175"), (
         ("Berlin", "101##"), ("Hamburg", "201##"), ("München", "803##"), ("Köln", "506##"),
         ("Frankfurt am Main", "603##"), ("Stuttgart", "701##"), ("Leipzig", "041##"),
     )),
-    Country("FR", 0.06, "33", 600_000_000, 799_999_999, (
+    Country("FR", 0.06, "33", _mobiles(7, "60", "61", "62", "64", "65", "66", "67", "68", "75", "76"), (
         ("Paris", "750##"), ("Lyon", "6900#"), ("Marseille", "130##"), ("Toulouse", "310##"),
         ("Nice", "060##"), ("Bordeaux", "330##"),
     )),
-    Country("AU", 0.05, "61", 400_000_000, 499_999_999, (
+    Country("AU", 0.05, "61", _mobiles(7, "40", "41", "42", "43", "46"), (
         ("Sydney", "20##"), ("Melbourne", "30##"), ("Brisbane", "40##"), ("Perth", "60##"), ("Adelaide", "50##"),
     )),
-    Country("NL", 0.04, "31", 600_000_000, 699_999_999, (
+    Country("NL", 0.04, "31", _mobiles(7, "61", "62", "63", "64", "65", "68"), (
         ("Amsterdam", "10## AB"), ("Rotterdam", "30## CD"), ("Utrecht", "35## EK"), ("Eindhoven", "56## GH"),
     )),
-    Country("ES", 0.04, "34", 600_000_000, 799_999_999, (
+    Country("ES", 0.04, "34", _mobiles(7, "60", "61", "62", "63", "64", "65", "66", "67", "68"), (
         ("Madrid", "280##"), ("Barcelona", "080##"), ("Valencia", "460##"), ("Sevilla", "410##"),
     )),
-    Country("IT", 0.04, "39", 3_200_000_000, 3_999_999_999, (
+    Country("IT", 0.04, "39", _mobiles(8, "32", "33", "34", "35", "36", "38", "39"), (
         ("Roma", "001##"), ("Milano", "201##"), ("Napoli", "801##"), ("Torino", "101##"),
     )),
-    Country("SE", 0.03, "46", 700_000_000, 799_999_999, (
+    Country("SE", 0.03, "46", _mobiles(7, "70", "72", "73", "76", "79"), (
         ("Stockholm", "111 ##"), ("Göteborg", "411 ##"), ("Malmö", "211 ##"),
     )),
-    Country("IE", 0.03, "353", 830_000_000, 899_999_999, (
+    Country("IE", 0.03, "353", _mobiles(7, "83", "85", "86", "87", "89"), (
         ("Dublin", "D0# X2##"), ("Cork", "T12 X8##"), ("Galway", "H91 E5##"),
     )),
-    Country("NZ", 0.02, "64", 210_000_000, 299_999_999, (
+    Country("NZ", 0.02, "64", _mobiles(7, "21", "22", "27"), (
         ("Auckland", "10##"), ("Wellington", "60##"), ("Christchurch", "80##"),
     )),
 )  # fmt: skip

@@ -15,14 +15,14 @@ from shopcrm.config import Settings
 from shopcrm.customers import insights
 from shopcrm.customers import service as customers_service
 from shopcrm.customers.queries import QuintileCache
-from shopcrm.customers.schemas import CategoryInsight, CustomerInsights, CustomerOut, CustomerStats, TierInfo
+from shopcrm.customers.schemas import CategoryInsight, CustomerInsights, CustomerProfile, CustomerStats, TierInfo
 from shopcrm.db import utcnow
 from shopcrm.orders import service
 from shopcrm.orders.schemas import OrderSummary
 
 
 class CustomerDetails(BaseModel):
-    customer: CustomerOut
+    customer: CustomerProfile
     stats: CustomerStats
     tier: TierInfo
     recent_orders: list[OrderSummary]
@@ -44,7 +44,7 @@ async def customer_details(
     )
 
     return CustomerDetails(
-        customer=customers_service.to_out(customer, settings),
+        customer=customers_service.to_out(customer, settings, CustomerProfile),
         stats=CustomerStats(
             lifetime_spend=customer.total_spend,
             total_orders=customer.total_orders,

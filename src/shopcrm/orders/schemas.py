@@ -7,10 +7,22 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
-from shopcrm.core.types import MAX_ID, NO_NUL, CountryCode, Day, JsonId, Moment, MoneyIn, Name, Quantity, ShortText
+from shopcrm.core.types import (
+    MAX_ID,
+    NO_NUL,
+    CountryCode,
+    Day,
+    JsonId,
+    Moment,
+    MoneyIn,
+    Name,
+    Quantity,
+    ShortText,
+    phone_display,
+)
 from shopcrm.orders.models import OrderStatus
 
 OrderNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
@@ -92,6 +104,12 @@ class CustomerBrief(BaseModel):
     phone: str | None
     total_orders: int
     total_spend: Decimal
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phone_display(self) -> str | None:
+        """The phone grouped for reading, e.g. +49 1512 3456789."""
+        return phone_display(self.phone)
 
 
 class ShippingOut(BaseModel):

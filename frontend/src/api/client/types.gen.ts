@@ -157,6 +157,12 @@ export type CustomerBrief = {
      */
     phone: string | null;
     /**
+     * Phone Display
+     *
+     * The phone grouped for reading, e.g. +49 1512 3456789.
+     */
+    readonly phone_display: string | null;
+    /**
      * Total Orders
      */
     total_orders: number;
@@ -205,7 +211,7 @@ export type CustomerCreate = {
  * CustomerDetails
  */
 export type CustomerDetails = {
-    customer: CustomerOut;
+    customer: CustomerProfile;
     insights: CustomerInsights;
     /**
      * Recent Orders
@@ -326,9 +332,85 @@ export type CustomerPage = {
 };
 
 /**
+ * CustomerProfile
+ *
+ * A customer as their own page shows them (the list leaves out what costs per row).
+ */
+export type CustomerProfile = {
+    /**
+     * City
+     */
+    city: string | null;
+    /**
+     * Country
+     */
+    country: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Email Consent
+     */
+    email_consent: boolean;
+    /**
+     * First Name
+     */
+    first_name: string;
+    /**
+     * First Order At
+     */
+    first_order_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Name
+     */
+    last_name: string;
+    /**
+     * Last Order At
+     */
+    last_order_at: string | null;
+    /**
+     * Phone
+     */
+    phone: string | null;
+    /**
+     * Phone Display
+     *
+     * The phone grouped for reading, e.g. +49 1512 3456789.
+     */
+    readonly phone_display: string | null;
+    status: CustomerStatus;
+    tier: Tier;
+    /**
+     * Total Orders
+     */
+    total_orders: number;
+    /**
+     * Total Spend
+     */
+    total_spend: string;
+    /**
+     * Unsubscribed At
+     */
+    unsubscribed_at: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * CustomerSort
  */
-export type CustomerSort = 'name' | 'email' | 'status' | 'country' | 'total_spend' | 'total_orders' | 'created_at' | 'last_order_at';
+export type CustomerSort = 'name' | 'email' | 'status' | 'country' | 'total_spend' | 'total_orders' | 'created_at' | 'last_order_at' | 'tier';
 
 /**
  * CustomerStats
@@ -1007,6 +1089,165 @@ export type UserUpdate = {
      */
     is_active?: boolean | null;
     role?: Role | null;
+};
+
+/**
+ * CustomerBrief
+ */
+export type CustomerBriefWritable = {
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * First Name
+     */
+    first_name: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Name
+     */
+    last_name: string;
+    /**
+     * Phone
+     */
+    phone: string | null;
+    /**
+     * Total Orders
+     */
+    total_orders: number;
+    /**
+     * Total Spend
+     */
+    total_spend: string;
+};
+
+/**
+ * CustomerDetails
+ */
+export type CustomerDetailsWritable = {
+    customer: CustomerProfileWritable;
+    insights: CustomerInsights;
+    /**
+     * Recent Orders
+     */
+    recent_orders: Array<OrderSummary>;
+    stats: CustomerStats;
+    tier: TierInfo;
+};
+
+/**
+ * CustomerProfile
+ *
+ * A customer as their own page shows them (the list leaves out what costs per row).
+ */
+export type CustomerProfileWritable = {
+    /**
+     * City
+     */
+    city: string | null;
+    /**
+     * Country
+     */
+    country: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Email Consent
+     */
+    email_consent: boolean;
+    /**
+     * First Name
+     */
+    first_name: string;
+    /**
+     * First Order At
+     */
+    first_order_at: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Last Name
+     */
+    last_name: string;
+    /**
+     * Last Order At
+     */
+    last_order_at: string | null;
+    /**
+     * Phone
+     */
+    phone: string | null;
+    status: CustomerStatus;
+    tier: Tier;
+    /**
+     * Total Orders
+     */
+    total_orders: number;
+    /**
+     * Total Spend
+     */
+    total_spend: string;
+    /**
+     * Unsubscribed At
+     */
+    unsubscribed_at: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * OrderDetails
+ */
+export type OrderDetailsWritable = {
+    /**
+     * Allowed Transitions
+     */
+    allowed_transitions: Array<OrderStatus>;
+    /**
+     * Currency
+     */
+    currency: string;
+    customer: CustomerBriefWritable;
+    /**
+     * History
+     */
+    history: Array<StatusEventOut>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Items
+     */
+    items: Array<OrderItemOut>;
+    /**
+     * Order Number
+     */
+    order_number: string;
+    /**
+     * Placed At
+     */
+    placed_at: string;
+    shipping: ShippingOut;
+    status: OrderStatus;
+    /**
+     * Total Amount
+     */
+    total_amount: string;
 };
 
 export type AuthLoginData = {
