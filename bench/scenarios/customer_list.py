@@ -38,6 +38,7 @@ HAND_SORTS: dict[CustomerSort, HandSort] = {
     CustomerSort.status: HandSort(("status",)),
     CustomerSort.country: HandSort(("country",), nullable=True),
     CustomerSort.total_spend: HandSort(("total_spend",)),
+    CustomerSort.tier: HandSort(("total_spend",)),  # tiers are bands of spend
     CustomerSort.total_orders: HandSort(("total_orders",)),
     CustomerSort.created_at: HandSort(("created_at",)),
     CustomerSort.last_order_at: HandSort(("last_order_at",), nullable=True),
