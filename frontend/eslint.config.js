@@ -40,10 +40,16 @@ export default defineConfig([
     },
   },
   {
-    // Features never import features: pages and shared components compose them.
+    // Features never import features: pages compose them.
     files: ['src/features/**/*.{ts,tsx}'],
     plugins: { shopcrm: featureBoundariesPlugin },
     rules: { 'shopcrm/no-cross-feature-imports': 'error' },
+  },
+  {
+    // The shared layers know no domain: they never import a feature (tests included).
+    files: ['src/components/**/*.{ts,tsx}', 'src/lib/**/*.{ts,tsx}', 'src/api/**/*.{ts,tsx}'],
+    plugins: { shopcrm: featureBoundariesPlugin },
+    rules: { 'shopcrm/no-feature-imports': 'error' },
   },
   {
     files: ['*.config.ts', 'e2e/**/*.ts'],

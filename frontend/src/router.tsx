@@ -7,6 +7,7 @@ import { RequireAuth } from './components/RequireAuth';
 import { RequireRole } from './components/RequireRole';
 import { RouteError } from './components/RouteError';
 import { RouteFocus } from './components/RouteFocus';
+import { ChangePasswordModal } from './features/account/ChangePasswordModal';
 import { availablePages } from './navigation';
 import HomePage from './pages/Home';
 import LoginPage from './pages/Login';
@@ -32,7 +33,7 @@ export function buildRoutes(): RouteObject[] {
           element: <RequireAuth />,
           children: [
             {
-              element: <AppLayout />,
+              element: <AppLayout passwordDialog={(props) => <ChangePasswordModal {...props} />} />,
               children: [
                 {
                   errorElement: <RouteError />,

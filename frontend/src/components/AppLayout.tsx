@@ -14,11 +14,11 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Outlet, useNavigate } from 'react-router';
 
 import { isApiError } from '@/api/errors';
 import { useLogout } from '@/api/queries/auth';
-import { ChangePasswordModal } from '@/features/account/ChangePasswordModal';
 import { LOGIN_PATH } from '@/lib/nextPath';
 
 import { Brand } from './Brand';
@@ -33,7 +33,15 @@ function initials(fullName: string): string {
   return (first + last).toUpperCase();
 }
 
-export function AppLayout() {
+export type AppLayoutProps = {
+  /**
+   * The dialog behind the account menu's "Change password" (the account feature's form, passed in
+   * by router.tsx: shared components import no feature).
+   */
+  passwordDialog: (props: { opened: boolean; onClose: () => void }) => ReactNode;
+};
+
+export function AppLayout({ passwordDialog }: AppLayoutProps) {
   const user = useCurrentUser();
   const [navOpened, nav] = useDisclosure(false);
   const [passwordOpened, passwordModal] = useDisclosure(false);
@@ -147,7 +155,7 @@ export function AppLayout() {
         <Outlet />
       </AppShell.Main>
 
-      <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} />
+      {passwordDialog({ opened: passwordOpened, onClose: passwordModal.close })}
     </AppShell>
   );
 }

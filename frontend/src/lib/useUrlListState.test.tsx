@@ -3,9 +3,34 @@ import type { ReactNode } from 'react';
 import { MemoryRouter, useLocation } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
-import { customerListCodec } from '@/features/customers/listState';
-
+import { appendAll, parseEnum, parseEnumList, parsePaging, setParam, writePaging } from './listState';
+import type { Paging, SortDirection } from './listState';
 import { useUrlListState } from './useUrlListState';
+import type { ListCodec } from './useUrlListState';
+
+/** A small list state of its own (a lib test uses no feature's codec). */
+type TestState = Paging & { q: string; status: string[]; tier: string | undefined; sort: string; dir: SortDirection };
+
+const codec: ListCodec<TestState> = {
+  parse: (params) => ({
+    ...parsePaging(params),
+    q: params.get('q') ?? '',
+    status: parseEnumList(params.getAll('status'), ['active', 'inactive']),
+    tier: parseEnum(params.get('tier'), ['gold', 'silver']),
+    sort: parseEnum(params.get('sort'), ['name', 'email', 'created_at']) ?? 'created_at',
+    dir: parseEnum(params.get('dir'), ['asc', 'desc']) ?? 'desc',
+  }),
+  serialize: (state) => {
+    const params = new URLSearchParams();
+    setParam(params, 'q', state.q);
+    appendAll(params, 'status', state.status);
+    setParam(params, 'tier', state.tier);
+    if (state.sort !== 'created_at') params.set('sort', state.sort);
+    if (state.dir !== 'desc') params.set('dir', state.dir);
+    writePaging(params, state);
+    return params;
+  },
+};
 
 function setup(initial: string) {
   const wrapper = ({ children }: { children: ReactNode }) => (
@@ -13,7 +38,7 @@ function setup(initial: string) {
   );
   return renderHook(
     () => {
-      const [state, update] = useUrlListState(customerListCodec);
+      const [state, update] = useUrlListState(codec);
       return { state, update, location: useLocation() };
     },
     { wrapper },

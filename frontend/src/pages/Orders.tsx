@@ -1,24 +1,21 @@
-import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 
 import type { OrderSort } from '@/api/client';
 import { useOrdersList } from '@/api/queries/orders';
-import { DetailPanels } from '@/components/DetailPanels';
-import { FilterChips } from '@/components/FilterChips';
-import { ListPagination } from '@/components/Pagination';
-import { ListQueryError } from '@/components/QueryError';
+import { ListPage } from '@/components/ListPage';
 import { SearchInput } from '@/components/SearchInput';
 import { SortSelect } from '@/components/SortSelect';
 import type { SortOption } from '@/components/SortSelect';
-import { TABLE_BREAKPOINT, useBelow } from '@/components/useBreakpoint';
-import { usePanelNavigation } from '@/components/usePanelNavigation';
 import { orderListCodec, toOrdersQuery } from '@/features/orders/listState';
 import { OrderList } from '@/features/orders/OrderList';
 import { OrdersTable } from '@/features/orders/OrdersTable';
 import { OrderStatusTabs } from '@/features/orders/OrderStatusTabs';
 import { PlacedDateRange } from '@/features/orders/PlacedDateRange';
 import { humanize } from '@/lib/format';
+import { usePanelNavigation } from '@/lib/usePanelNavigation';
 import { useUrlListState } from '@/lib/useUrlListState';
+
+import { DetailPanels } from './DetailPanels';
 
 /** The orders the compact list offers (the table sorts by its column headers). */
 const SORT_OPTIONS: readonly SortOption<OrderSort>[] = [
@@ -33,10 +30,7 @@ export default function OrdersPage() {
   const query = useMemo(() => toOrdersQuery(state), [state]);
   const list = useOrdersList(query);
   const { customerHref, orderHref } = usePanelNavigation();
-  const compact = useBelow(TABLE_BREAKPOINT);
-  const listTop = useRef<HTMLDivElement>(null);
   const page = list.data;
-  const pageNumber = page?.prev_cursor === null ? 1 : state.page;
   const searching =
     state.number !== '' ||
     state.q !== '' ||
@@ -47,133 +41,80 @@ export default function OrdersPage() {
     update({ number: '', q: '', placedFrom: undefined, placedTo: undefined, customerId: undefined });
   const customerName =
     state.customerId !== undefined ? page?.items.find((o) => o.customer_id === state.customerId)?.customer_name : undefined;
+  // The customer filter is the one a chip shows; the inputs above show the others.
+  const chips =
+    state.customerId === undefined
+      ? []
+      : [
+          {
+            key: 'customer',
+            label: `Customer: ${customerName ?? `#${String(state.customerId)}`}`,
+            onRemove: () => update({ customerId: undefined }),
+          },
+        ];
 
   return (
-    <Stack gap="md">
-      <div>
-        <Title order={1}>Orders</Title>
-        <Text c="dimmed" size="sm">
-          Orders and their items, searchable and sortable.
-        </Text>
-      </div>
-
-      {/* Visible overflow: a clipping card would stop the table header from sticking to the page. */}
-      <Card
-        withBorder
-        radius="md"
-        padding="md"
-        ref={listTop}
-        style={{ overflow: 'visible', scrollMarginTop: 'calc(var(--app-shell-header-height, 0px) + 8px)' }}
-      >
-        <Stack gap="md">
-          <OrderStatusTabs
-            value={state.status}
-            counts={page?.status_counts}
-            onChange={(status) => update({ status })}
+    <ListPage
+      title="Orders"
+      description="Orders and their items, searchable and sortable."
+      above={
+        <OrderStatusTabs value={state.status} counts={page?.status_counts} onChange={(status) => update({ status })} />
+      }
+      controlsAlign="flex-start"
+      controls={
+        <>
+          <SearchInput
+            label="Order number"
+            placeholder="e.g. SO-1099"
+            value={state.number}
+            onSearch={(number) => update({ number }, { replace: true })}
+            w={{ base: '100%', sm: 200 }}
           />
-
-          <Group gap="sm" align="flex-start" wrap="wrap">
-            <SearchInput
-              label="Order number"
-              placeholder="e.g. SO-1099"
-              value={state.number}
-              onSearch={(number) => update({ number }, { replace: true })}
-              w={{ base: '100%', sm: 200 }}
-            />
-            <SearchInput
-              label="Customer"
-              placeholder="Name or email"
-              value={state.q}
-              onSearch={(q) => update({ q }, { replace: true })}
-              w={{ base: '100%', sm: 260 }}
-            />
-            <PlacedDateRange
-              value={{ from: state.placedFrom, to: state.placedTo }}
-              onChange={({ from, to }) => update({ placedFrom: from, placedTo: to })}
-            />
-            {compact && (
-              <SortSelect options={SORT_OPTIONS} sort={state.sort} dir={state.dir} onChange={(sort, dir) => update({ sort, dir })} />
-            )}
-          </Group>
-
-          {searching && (
-            <FilterChips
-              chips={
-                state.customerId === undefined
-                  ? []
-                  : [
-                      {
-                        key: 'customer',
-                        label: `Customer: ${customerName ?? `#${String(state.customerId)}`}`,
-                        onRemove: () => update({ customerId: undefined }),
-                      },
-                    ]
-              }
-            >
-              <Button variant="subtle" size="xs" onClick={clearAll}>
-                Clear filters
-              </Button>
-            </FilterChips>
-          )}
-
-          {list.isError ? (
-            <ListQueryError
-              title="Could not load orders"
-              error={list.error}
-              onCursor={state.cursor !== undefined}
-              onFirstPage={() => update({ cursor: undefined, page: 1 })}
-              onRetry={() => void list.refetch()}
-              retrying={list.isFetching}
-            />
-          ) : page?.items.length === 0 ? (
-            <Stack align="center" gap="xs" py="xl">
-              <Text fw={600}>No orders match</Text>
-              <Text size="sm" c="dimmed">
-                {state.status !== undefined
-                  ? `No ${humanize(state.status).toLowerCase()} orders${searching ? ' with these filters' : ''}.`
-                  : 'Try another search or fewer filters.'}
-              </Text>
-              {searching && (
-                <Button variant="light" onClick={clearAll}>
-                  Clear filters
-                </Button>
-              )}
-            </Stack>
-          ) : compact ? (
-            <OrderList
-              orders={page?.items ?? []}
-              loading={page === undefined}
-              dimmed={list.isPlaceholderData}
-              orderHref={orderHref}
-              customerHref={customerHref}
-            />
-          ) : (
-            <OrdersTable
-              orders={page?.items ?? []}
-              loading={page === undefined}
-              dimmed={list.isPlaceholderData}
-              sort={state.sort}
-              direction={state.dir}
-              onSort={(sort, dir) => update({ sort, dir })}
-              orderHref={orderHref}
-              customerHref={customerHref}
-            />
-          )}
-
-          {page !== undefined && page.items.length > 0 && (
-            <ListPagination
-              label="Orders pages"
-              page={page}
-              paging={{ ...state, page: pageNumber }}
-              onChange={update}
-              disabled={list.isPlaceholderData}
-              listTop={listTop}
-            />
-          )}
-        </Stack>
-      </Card>
-
+          <SearchInput
+            label="Customer"
+            placeholder="Name or email"
+            value={state.q}
+            onSearch={(q) => update({ q }, { replace: true })}
+            w={{ base: '100%', sm: 260 }}
+          />
+          <PlacedDateRange
+            value={{ from: state.placedFrom, to: state.placedTo }}
+            onChange={({ from, to }) => update({ placedFrom: from, placedTo: to })}
+          />
+        </>
+      }
+      sortSelect={
+        <SortSelect options={SORT_OPTIONS} sort={state.sort} dir={state.dir} onChange={(sort, dir) => update({ sort, dir })} />
+      }
+      appliedFilters={searching ? { chips, onClear: clearAll } : undefined}
+      query={list}
+      errorTitle="Could not load orders"
+      empty={{
+        title: 'No orders match',
+        message:
+          state.status !== undefined
+            ? `No ${humanize(state.status).toLowerCase()} orders${searching ? ' with these filters' : ''}.`
+            : 'Try another search or fewer filters.',
+        action: searching ? { label: 'Clear filters', onClick: clearAll } : undefined,
+      }}
+      table={({ items, loading, dimmed }) => (
+        <OrdersTable
+          orders={items}
+          loading={loading}
+          dimmed={dimmed}
+          sort={state.sort}
+          direction={state.dir}
+          onSort={(sort, dir) => update({ sort, dir })}
+          orderHref={orderHref}
+          customerHref={customerHref}
+        />
+      )}
+      cards={({ items, loading, dimmed }) => (
+        <OrderList orders={items} loading={loading} dimmed={dimmed} orderHref={orderHref} customerHref={customerHref} />
+      )}
+      pagination={{ label: 'Orders pages', paging: state, onChange: update }}
+    >
       <DetailPanels />
-    </Stack>
+    </ListPage>
   );
 }

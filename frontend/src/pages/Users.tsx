@@ -1,4 +1,4 @@
-import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import type { Role, UserAdminOut, UserUpdate } from '@/api/client';
 import { useUpdateUser, useUsersList } from '@/api/queries/users';
 import { ROLE_LABELS, useCurrentUser } from '@/components/currentUser';
 import { IconPlus } from '@/components/icons';
-import { QueryError } from '@/components/QueryError';
+import { ListPage } from '@/components/ListPage';
 import { CreateUserModal } from '@/features/users/CreateUserModal';
 import { DeactivateUserModal } from '@/features/users/DeactivateUserModal';
 import { ResetPasswordModal } from '@/features/users/ResetPasswordModal';
@@ -46,43 +46,31 @@ export default function UsersPage() {
     else setDeactivating(user);
   };
 
-  const users = list.data?.items ?? [];
-
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>Users</Title>
-          <Text c="dimmed" size="sm">
-            Who may log in, with which role.
-          </Text>
-        </div>
+    <ListPage
+      title="Users"
+      description="Who may log in, with which role."
+      actions={
         <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
           New user
         </Button>
-      </Group>
-
-      <Card withBorder radius="md" padding="md">
-        {list.isError ? (
-          <QueryError
-            title="Could not load users"
-            error={list.error}
-            onRetry={() => void list.refetch()}
-            retrying={list.isFetching}
-          />
-        ) : (
-          <UsersTable
-            users={users}
-            loading={list.isPending}
-            currentUserId={me.id}
-            busyUserId={update.isPending ? update.variables.id : null}
-            onRoleChange={onRoleChange}
-            onActiveChange={onActiveChange}
-            onResetPassword={setResetting}
-          />
-        )}
-      </Card>
-
+      }
+      query={list}
+      errorTitle="Could not load users"
+      // Never seen in practice: the admin looking is a user.
+      empty={{ title: 'No users yet', message: 'Add the first one with New user.' }}
+      table={({ items, loading }) => (
+        <UsersTable
+          users={items}
+          loading={loading}
+          currentUserId={me.id}
+          busyUserId={update.isPending ? update.variables.id : null}
+          onRoleChange={onRoleChange}
+          onActiveChange={onActiveChange}
+          onResetPassword={setResetting}
+        />
+      )}
+    >
       <CreateUserModal opened={creating} onClose={createModal.close} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
       <DeactivateUserModal
@@ -93,6 +81,6 @@ export default function UsersPage() {
         }
         onClose={() => setDeactivating(null)}
       />
-    </Stack>
+    </ListPage>
   );
 }

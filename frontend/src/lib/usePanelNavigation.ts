@@ -1,8 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
-import { readPanel, withPanel } from '@/lib/panelParams';
-import type { OpenPanel } from '@/lib/panelParams';
+import { readPanel, withPanel } from './panelParams';
+import type { OpenPanel } from './panelParams';
 
 /**
  * The details panel named by the URL (`?customer=12` / `?order=345`). Opening, switching and closing

@@ -17,16 +17,13 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 
 import type { OrderDetails, OrderStatus } from '@/api/client';
-import { isApiError } from '@/api/errors';
 import { useOrderDetails, useUpdateOrderStatus } from '@/api/queries/orders';
+import { canWrite, useCurrentUser } from '@/components/currentUser';
+import { DetailContent, DetailDrawer } from '@/components/DetailDrawer';
+import { Field } from '@/components/Field';
+import { StatusBadge } from '@/components/StatusBadge';
+import { statusColor } from '@/components/statusColors';
 import { formatDateTime, formatInteger, formatLinesAndUnits, formatMoney, humanize } from '@/lib/format';
-
-import { canWrite, useCurrentUser } from './currentUser';
-import { DetailDrawer } from './DetailDrawer';
-import { Field } from './Field';
-import { QueryError } from './QueryError';
-import { StatusBadge } from './StatusBadge';
-import { statusColor } from './statusColors';
 
 export type OrderDetailsPanelProps = {
   orderId: number | null;
@@ -257,10 +254,19 @@ function OrderBody({ order, customerHref }: { order: OrderDetails; customerHref:
   );
 }
 
+function OrderSkeleton() {
+  return (
+    <Stack gap="md" aria-busy="true" aria-label="Loading">
+      <Skeleton height={40} />
+      <Skeleton height={60} />
+      <Skeleton height={140} />
+    </Stack>
+  );
+}
+
 /** An order's summary, customer, items, shipping and status history, in a drawer. */
 export function OrderDetailsPanel({ orderId, isOpen, onClose, customerHref }: OrderDetailsPanelProps) {
   const query = useOrderDetails(orderId);
-  const gone = isApiError(query.error) && query.error.status === 404;
   return (
     <DetailDrawer
       opened={isOpen}
@@ -268,26 +274,9 @@ export function OrderDetailsPanel({ orderId, isOpen, onClose, customerHref }: Or
       title={query.data ? `Order ${query.data.order_number}` : 'Order'}
       closeLabel="Close order details"
     >
-      {query.data !== undefined ? (
-        <OrderBody order={query.data} customerHref={customerHref} />
-      ) : gone ? (
-        <Alert color="gray" variant="light" title="This order no longer exists" role="status">
-          It may have been deleted, or the link is wrong.
-        </Alert>
-      ) : query.isError ? (
-        <QueryError
-          title="Could not load the order"
-          error={query.error}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : (
-        <Stack gap="md" aria-busy="true" aria-label="Loading">
-          <Skeleton height={40} />
-          <Skeleton height={60} />
-          <Skeleton height={140} />
-        </Stack>
-      )}
+      <DetailContent query={query} noun="order" skeleton={<OrderSkeleton />}>
+        {(order) => <OrderBody order={order} customerHref={customerHref} />}
+      </DetailContent>
     </DetailDrawer>
   );
 }

@@ -1,19 +1,17 @@
-import { Alert, Anchor, Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import type { CustomerDetails } from '@/api/client';
-import { isApiError } from '@/api/errors';
 import { useCustomerDetails } from '@/api/queries/customers';
 import { useCustomerOrderCounts } from '@/api/queries/orders';
+import { DetailContent, DetailDrawer } from '@/components/DetailDrawer';
+import { Field } from '@/components/Field';
+import { StatusBadge, TierBadge } from '@/components/StatusBadge';
+import { TIER_COLORS } from '@/components/statusColors';
 import { formatDate, formatDateTime, formatInteger, formatMoney, humanize } from '@/lib/format';
 
 import { nextOrderText, reconcileRfmAndChurn, rfmBasisWithCurrency, rfmScores } from './customerInsights';
-import { DetailDrawer } from './DetailDrawer';
-import { Field } from './Field';
-import { QueryError } from './QueryError';
-import { StatusBadge, TierBadge } from './StatusBadge';
-import { TIER_COLORS } from './statusColors';
 import { tierProgress } from './tierProgress';
 
 export type CustomerDetailsPanelProps = {
@@ -257,7 +255,6 @@ function PanelSkeleton() {
 export function CustomerDetailsPanel({ customerId, isOpen, onClose, orderHref, actions }: CustomerDetailsPanelProps) {
   const query = useCustomerDetails(customerId);
   const customer = query.data?.customer;
-  const gone = isApiError(query.error) && query.error.status === 404;
   return (
     <DetailDrawer
       opened={isOpen}
@@ -265,22 +262,9 @@ export function CustomerDetailsPanel({ customerId, isOpen, onClose, orderHref, a
       title={customer ? `${customer.first_name} ${customer.last_name}` : 'Customer'}
       closeLabel="Close customer details"
     >
-      {query.data !== undefined ? (
-        <CustomerBody details={query.data} orderHref={orderHref} actions={actions?.(query.data)} />
-      ) : gone ? (
-        <Alert color="gray" variant="light" title="This customer no longer exists" role="status">
-          It may have been deleted, or the link is wrong.
-        </Alert>
-      ) : query.isError ? (
-        <QueryError
-          title="Could not load the customer"
-          error={query.error}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : (
-        <PanelSkeleton />
-      )}
+      <DetailContent query={query} noun="customer" skeleton={<PanelSkeleton />}>
+        {(details) => <CustomerBody details={details} orderHref={orderHref} actions={actions?.(details)} />}
+      </DetailContent>
     </DetailDrawer>
   );
 }

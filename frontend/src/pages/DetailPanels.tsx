@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+
+import type { CustomerDetails } from '@/api/client';
+import { useReturnFocusWhenClosed } from '@/components/useReturnFocusWhenClosed';
+import { CustomerDetailsPanel } from '@/features/customers/CustomerDetailsPanel';
+import { OrderDetailsPanel } from '@/features/orders/OrderDetailsPanel';
+import { usePanelNavigation } from '@/lib/usePanelNavigation';
+
+/**
+ * The customer and order panels of a page, driven by the URL: one open at a time, each able to
+ * open the other, at any depth. Features never import features, so the panels do not know each
+ * other: each takes the URL of the other's panel (`orderHref` / `customerHref`) as a prop, and this
+ * module, which the Customers and Orders pages share, wires them. A new panel (a product, a
+ * segment) is one more URL parameter in lib/panelParams.ts and one more panel here.
+ */
+export function DetailPanels({ customerActions }: { customerActions?: (details: CustomerDetails) => ReactNode }) {
+  const { panel, close, customerHref, orderHref } = usePanelNavigation();
+  // The last id of each kind stays while its drawer closes, so the content does not blank out.
+  const [lastCustomer, setLastCustomer] = useState<number | null>(null);
+  const [lastOrder, setLastOrder] = useState<number | null>(null);
+  if (panel?.kind === 'customer' && panel.id !== lastCustomer) setLastCustomer(panel.id);
+  if (panel?.kind === 'order' && panel.id !== lastOrder) setLastOrder(panel.id);
+  useReturnFocusWhenClosed(panel !== null);
+  return (
+    <>
+      <CustomerDetailsPanel
+        customerId={panel?.kind === 'customer' ? panel.id : lastCustomer}
+        isOpen={panel?.kind === 'customer'}
+        onClose={close}
+        orderHref={orderHref}
+        actions={customerActions}
+      />
+      <OrderDetailsPanel
+        orderId={panel?.kind === 'order' ? panel.id : lastOrder}
+        isOpen={panel?.kind === 'order'}
+        onClose={close}
+        customerHref={customerHref}
+      />
+    </>
+  );
+}
