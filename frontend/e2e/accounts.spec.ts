@@ -97,8 +97,10 @@ test('a user changes their password and logs in with it; an admin resets it', as
   await expect(page.getByRole('heading', { name: 'No access' })).toBeVisible();
   await logOut(page);
 
-  // The admin resets the password; the user logs in with the one the admin set.
+  // The admin resets the password; the user logs in with the one the admin set. Wait for the login to
+  // land before navigating, or the navigation cancels the login request (Argon2 takes a while).
   await logIn(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(/\/$/);
   await page.goto('/users');
   const row = page.getByTestId(`user-row-${member.email}`);
   await expect(row).not.toContainText('Never');

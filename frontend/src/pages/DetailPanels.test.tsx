@@ -30,6 +30,7 @@ const ORDER: OrderDetails = {
     last_name: 'Lovelace',
     email: 'ada@example.com',
     phone: null,
+    phone_display: null,
     total_orders: 1,
     total_spend: '20.00',
   },

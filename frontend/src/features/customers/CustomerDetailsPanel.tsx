@@ -92,7 +92,7 @@ function CustomerBody({
       <section aria-label="Profile">
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Field label="Email">{customer.email}</Field>
-          <Field label="Phone">{customer.phone ?? '—'}</Field>
+          <Field label="Phone">{customer.phone_display ?? customer.phone ?? '—'}</Field>
           <Field label="Location">{[customer.city, customer.country].filter(Boolean).join(', ') || '—'}</Field>
           <Field label="Customer since">{formatDate(customer.created_at)}</Field>
         </SimpleGrid>

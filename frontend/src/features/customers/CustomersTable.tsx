@@ -12,7 +12,7 @@ import { formatDate, formatInteger, formatMoney } from '@/lib/format';
 import type { SortDirection } from '@/lib/listState';
 
 /** Columns where a user most likely wants the biggest / newest first. */
-const DESC_FIRST: readonly CustomerSort[] = ['total_spend', 'total_orders', 'created_at', 'last_order_at'];
+const DESC_FIRST: readonly CustomerSort[] = ['total_spend', 'tier', 'total_orders', 'created_at', 'last_order_at'];
 
 /** Country and last order give way first when the table gets narrower (both are in the panel). */
 const WIDE: MantineBreakpoint = 'xl';
@@ -98,7 +98,7 @@ export function CustomersTable({
           {th('name', 'Name', 150)}
           {th('email', 'Email', undefined)}
           {th('status', 'Status', 92)}
-          <Table.Th w={84}>Tier</Table.Th>
+          {th('tier', 'Tier', 84)}
           {th('country', 'Country', 92, { visibleFrom: WIDE })}
           {th('total_orders', 'Orders', 84, { align: 'right' })}
           {th('total_spend', 'Spend', 100, { align: 'right' })}

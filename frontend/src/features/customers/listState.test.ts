@@ -80,6 +80,12 @@ describe('customers URL state', () => {
     expect(state.page).toBe(1); // no cursor: page 1 whatever the URL says
   });
 
+  it('sorts by tier (the server orders tiers by their spend bands)', () => {
+    const state = parse('sort=tier&dir=asc');
+    expect(state.sort).toBe('tier');
+    expect(toCustomersQuery(state).sort).toBe('tier');
+  });
+
   it('reads consent=no as false and writes it back', () => {
     const state = parse('consent=no');
     expect(state.emailConsent).toBe(false);

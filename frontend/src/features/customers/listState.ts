@@ -29,6 +29,7 @@ export const CUSTOMER_SORTS: readonly CustomerSort[] = [
   'total_orders',
   'created_at',
   'last_order_at',
+  'tier',
 ];
 export const DEFAULT_SORT: CustomerSort = 'created_at';
 export const DEFAULT_DIRECTION: SortDirection = 'desc';

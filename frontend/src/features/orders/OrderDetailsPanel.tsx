@@ -155,7 +155,7 @@ function OrderBody({ order, customerHref }: { order: OrderDetails; customerHref:
         </Anchor>
         <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
           {customer.email}
-          {customer.phone ? ` · ${customer.phone}` : ''}
+          {customer.phone ? ` · ${customer.phone_display ?? customer.phone}` : ''}
         </Text>
         <Text size="sm" c="dimmed">
           {formatInteger(customer.total_orders)} {customer.total_orders === 1 ? 'order' : 'orders'} ·{' '}
