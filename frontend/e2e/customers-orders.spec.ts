@@ -162,7 +162,8 @@ test('edit a customer: field errors from the form and from the API, then save', 
 
   await page.getByRole('table', { name: 'Customers' }).getByRole('link', { name, exact: true }).click();
   const panel = page.getByRole('dialog', { name });
-  await expect(panel.getByText('+4915123456789')).toBeVisible();
+  // Stored as E.164, shown grouped for reading.
+  await expect(panel.getByText('+49 1512 3456789')).toBeVisible();
   await expect(panel.getByText(/Playwright City/)).toBeVisible();
 
   expect(unexpected(errors), 'browser console errors').toEqual([]);
