@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from shopcrm.auth.models import Role
+from shopcrm.auth.models import LoginThrottle, Role
 from shopcrm.config import Settings
 from shopcrm.db import Database
 from shopcrm.main import create_app
@@ -187,3 +188,16 @@ async def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(
         assert set(codes) == {401}
     else:  # the header is ignored: one address, blocked after the free attempts
         assert set(codes[settings.login_free_attempts :]) == {429}
+
+
+async def test_the_throttle_stores_no_email_or_address_and_takes_the_longest_email(settings, database, make_user):
+    user: Creds = await make_user()
+    longest = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example"  # 254 characters, the most LoginIn takes
+    async with clients(settings, database) as at:
+        guesser = at("2001:db8:85a3:8d3:1319:8a2e:370:7348")
+        assert await attempt(guesser, longest[:254], WRONG) == 401
+        assert await attempt(guesser, user.email, WRONG) == 401
+    async with database.engine.connect() as conn:
+        keys = [row[0] for row in await conn.execute(select(LoginThrottle.key))]
+    assert len(keys) == 5  # two pairs, one address, two accounts
+    assert not [k for k in keys if "@" in k or "2001" in k or "example" in k]

@@ -26,7 +26,7 @@ import math
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import LoginThrottle
@@ -51,19 +51,25 @@ class Claim:
     counters: tuple[Counter, ...]
 
 
+def _key(kind: str, *parts: str) -> str:
+    """A counter's key: its kind and a digest of what it counts, so the table holds no email or address
+    (and no key outgrows its column, whatever an email's length)."""
+    return f"{kind}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:40]}"
+
+
 def counters_for(email: str, client_ip: str, device_id: str | None, settings: Settings) -> tuple[Counter, ...]:
     if device_id is not None:
-        return (Counter(f"device:{device_id}", settings.login_free_attempts),)
+        return (Counter(_key("device", device_id), settings.login_free_attempts),)
     return (
-        Counter(f"pair:{email}|{client_ip}", settings.login_free_attempts),
-        Counter(f"addr:{client_ip}", settings.login_address_free_attempts, shared=True),
-        Counter(f"account:{email}", settings.login_account_free_attempts, shared=True),
+        Counter(_key("pair", email, client_ip), settings.login_free_attempts),
+        Counter(_key("addr", client_ip), settings.login_address_free_attempts, shared=True),
+        Counter(_key("account", email), settings.login_account_free_attempts, shared=True),
     )
 
 
 def password_change_counters(user_id: int, settings: Settings) -> tuple[Counter, ...]:
     """A logged-in user proving their current password: a stolen session must not be a guessing oracle."""
-    return (Counter(f"change:{user_id}", settings.login_free_attempts),)
+    return (Counter(_key("change", str(user_id)), settings.login_free_attempts),)
 
 
 async def claim_attempt(
@@ -112,10 +118,17 @@ async def claim_attempt(
     return Claim(counters=counters)
 
 
-async def give_back(session: AsyncSession, claim: Claim) -> None:
+async def give_back(session: AsyncSession, claim: Claim, *, now: dt.datetime) -> None:
     """The password was right: the attempt no longer counts. The pair and device counters start again;
     the shared ones (address, account) only lose this attempt, so an office's logins never add up to a
-    block while a guesser's failures elsewhere still do."""
+    block while a guesser's failures elsewhere still do. Counters that no longer matter are swept here,
+    as logins are frequent enough."""
+    await session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failed_at < now - THROTTLE_WINDOW,
+            (LoginThrottle.blocked_until.is_(None)) | (LoginThrottle.blocked_until < now),
+        )
+    )
     for counter in claim.counters:
         stmt = update(LoginThrottle).where(LoginThrottle.key == counter.key, LoginThrottle.failures > 0)
         if counter.shared:

@@ -105,7 +105,7 @@ async def change_password(
         raise NotFound("No such user")
     if not await passwords.verify_password(current_password, user.password_hash, settings):
         raise passwords.WrongPassword("current_password")
-    await login_throttle.give_back(session, claim)
+    await login_throttle.give_back(session, claim, now=utcnow())
     if new_password == current_password:
         raise passwords.WeakPassword("new_password", "Must differ from your current password.")
     return await set_password(
@@ -181,7 +181,7 @@ async def finish_login(session: AsyncSession, attempt: LoginAttempt, *, password
         raise NotAuthenticated("Invalid email or password")
     if new_hash:
         user.password_hash = new_hash
-    await login_throttle.give_back(session, attempt.claim)
+    await login_throttle.give_back(session, attempt.claim, now=utcnow())
     user.last_login_at = utcnow()
     return user
 
