@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     login_address_free_attempts: int = Field(default=30, ge=1)
     login_account_free_attempts: int = Field(default=20, ge=1)
     login_max_delay_s: int = Field(default=900, ge=1)
+    login_address_max_delay_s: int = Field(default=60, ge=1)
     # Password hashes run in this many threads; past `login_hash_queue` waiting, logins get 503 at once.
     login_hash_workers: int = Field(default=2, ge=1, le=64)
     login_hash_queue: int = Field(default=32, ge=0)

@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from shopcrm.auth.login_throttle import _key
 from shopcrm.auth.models import LoginThrottle, Role
 from shopcrm.config import Settings
 from shopcrm.db import Database
@@ -201,3 +202,29 @@ async def test_the_throttle_stores_no_email_or_address_and_takes_the_longest_ema
         keys = [row[0] for row in await conn.execute(select(LoginThrottle.key))]
     assert len(keys) == 5  # two pairs, one address, two accounts
     assert not [k for k in keys if "@" in k or "2001" in k or "example" in k]
+
+
+async def test_a_burst_from_an_office_address_locks_its_other_users_out_for_a_minute_at_most(
+    settings, database, make_user
+):
+    """The outside check saw everyone behind one NAT locked for 896 s after a burst. Each account's own
+    counters still stop the guessing; the address alone never makes anyone wait more than a minute."""
+    colleague: Creds = await make_user()
+    office = "203.0.113.80"
+    async with clients(settings, database) as at:
+        sprayer, new_browser = at(office), at(office)
+        for n in range(settings.login_address_free_attempts):
+            assert await attempt(sprayer, f"someone{n}@example.com", WRONG) == 401
+        # As if the sprayer had kept going for a while, each guess after the last wait ran out.
+        async with database.transaction() as session:
+            await session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == _key("addr", office))
+                .values(failures=settings.login_address_free_attempts + 14, blocked_until=None)
+            )
+        assert await attempt(sprayer, "someone-else@example.com", WRONG) == 401  # the 15th doubling: 32,768 s
+        response = await new_browser.post(
+            "/api/auth/login", json={"email": colleague.email, "password": colleague.password}
+        )
+    assert response.status_code == 429
+    assert 30 < int(response.headers["Retry-After"]) <= settings.login_address_max_delay_s == 60

@@ -42,6 +42,7 @@ class Counter:
     key: str
     free: int
     shared: bool = False  # spans many people (an address, an account): a success only takes its own attempt off
+    max_delay: int | None = None  # the longest wait it imposes; settings.login_max_delay_s when None
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,14 @@ def counters_for(email: str, client_ip: str, device_id: str | None, settings: Se
         return (Counter(_key("device", device_id), settings.login_free_attempts),)
     return (
         Counter(_key("pair", email, client_ip), settings.login_free_attempts),
-        Counter(_key("addr", client_ip), settings.login_address_free_attempts, shared=True),
+        # One address may front a whole office: its counter slows a sprayer to a guess a minute, but never
+        # locks everyone there out for long (each account's own counters still do for that account).
+        Counter(
+            _key("addr", client_ip),
+            settings.login_address_free_attempts,
+            shared=True,
+            max_delay=settings.login_address_max_delay_s,
+        ),
         Counter(_key("account", email), settings.login_account_free_attempts, shared=True),
     )
 
@@ -109,8 +117,9 @@ async def claim_attempt(
         failures = (0 if row.last_failed_at < now - THROTTLE_WINDOW else row.failures) + 1
         row.failures = failures
         row.last_failed_at = now
+        longest = counter.max_delay or settings.login_max_delay_s
         row.blocked_until = (
-            now + dt.timedelta(seconds=min(2 ** (failures - counter.free), settings.login_max_delay_s))
+            now + dt.timedelta(seconds=min(2 ** (failures - counter.free), longest))
             if failures >= counter.free
             else None
         )
