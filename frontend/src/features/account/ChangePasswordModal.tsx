@@ -5,8 +5,9 @@ import type { SubmitEvent } from 'react';
 
 import { formErrorsFromApi } from '@/api/formErrors';
 import { useChangePassword } from '@/api/queries/auth';
+import { NewPasswordFields } from '@/components/NewPasswordFields';
 import { PasswordField } from '@/components/PasswordField';
-import { confirmationError, newPasswordError, PASSWORD_HINT } from '@/lib/passwordRules';
+import { confirmationError, newPasswordError } from '@/lib/passwordRules';
 
 type Values = { current_password: string; new_password: string; confirmation: string };
 type Errors = Partial<Record<keyof Values, string>>;
@@ -69,22 +70,11 @@ export function ChangePasswordForm({ onDone, onCancel }: { onDone: () => void; o
           error={errors.current_password}
           data-autofocus
         />
-        <PasswordField
-          label="New password"
-          autoComplete="new-password"
-          required
-          description={PASSWORD_HINT}
-          value={values.new_password}
-          onChange={(e) => set('new_password', e.currentTarget.value)}
-          error={errors.new_password}
-        />
-        <PasswordField
-          label="Confirm new password"
-          autoComplete="new-password"
-          required
-          value={values.confirmation}
-          onChange={(e) => set('confirmation', e.currentTarget.value)}
-          error={errors.confirmation}
+        <NewPasswordFields
+          password={values.new_password}
+          confirmation={values.confirmation}
+          errors={{ password: errors.new_password, confirmation: errors.confirmation }}
+          onChange={(field, value) => set(field === 'password' ? 'new_password' : field, value)}
         />
         <Text size="xs" c="dimmed">
           You stay logged in here; your other browser sessions are logged out. API tokens keep working.

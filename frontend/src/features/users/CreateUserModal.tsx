@@ -6,8 +6,8 @@ import type { SubmitEvent } from 'react';
 import type { Role, UserAdminOut } from '@/api/client';
 import { formErrorsFromApi } from '@/api/formErrors';
 import { useCreateUser } from '@/api/queries/users';
-import { PasswordField } from '@/components/PasswordField';
-import { confirmationError, newPasswordError, PASSWORD_HINT } from '@/lib/passwordRules';
+import { NewPasswordFields } from '@/components/NewPasswordFields';
+import { confirmationError, newPasswordError } from '@/lib/passwordRules';
 
 import { ROLE_HINTS, ROLE_OPTIONS } from './roles';
 
@@ -96,22 +96,13 @@ function CreateUserForm({ onDone, onCancel }: { onDone: (user: UserAdminOut) => 
           }}
           error={errors.role}
         />
-        <PasswordField
+        <NewPasswordFields
           label="Password"
-          autoComplete="new-password"
-          required
-          description={PASSWORD_HINT}
-          value={values.password}
-          onChange={(e) => set('password', e.currentTarget.value)}
-          error={errors.password}
-        />
-        <PasswordField
-          label="Confirm password"
-          autoComplete="new-password"
-          required
-          value={values.confirmation}
-          onChange={(e) => set('confirmation', e.currentTarget.value)}
-          error={errors.confirmation}
+          confirmLabel="Confirm password"
+          password={values.password}
+          confirmation={values.confirmation}
+          errors={errors}
+          onChange={set}
         />
         <Group justify="flex-end" mt="xs">
           <Button variant="default" onClick={onCancel} disabled={create.isPending}>

@@ -6,8 +6,8 @@ import type { SubmitEvent } from 'react';
 import type { UserAdminOut } from '@/api/client';
 import { formErrorsFromApi } from '@/api/formErrors';
 import { useResetPassword } from '@/api/queries/users';
-import { PasswordField } from '@/components/PasswordField';
-import { confirmationError, newPasswordError, PASSWORD_HINT } from '@/lib/passwordRules';
+import { NewPasswordFields } from '@/components/NewPasswordFields';
+import { confirmationError, newPasswordError } from '@/lib/passwordRules';
 
 type Values = { new_password: string; confirmation: string; revoke_tokens: boolean };
 type Errors = Partial<Record<'new_password' | 'confirmation', string>>;
@@ -67,23 +67,12 @@ function ResetPasswordForm({
             {formMessage}
           </Alert>
         )}
-        <PasswordField
-          label="New password"
-          autoComplete="new-password"
-          required
-          description={PASSWORD_HINT}
-          value={values.new_password}
-          onChange={(e) => set('new_password', e.currentTarget.value)}
-          error={errors.new_password}
-          data-autofocus
-        />
-        <PasswordField
-          label="Confirm new password"
-          autoComplete="new-password"
-          required
-          value={values.confirmation}
-          onChange={(e) => set('confirmation', e.currentTarget.value)}
-          error={errors.confirmation}
+        <NewPasswordFields
+          password={values.new_password}
+          confirmation={values.confirmation}
+          errors={{ password: errors.new_password, confirmation: errors.confirmation }}
+          onChange={(field, value) => set(field === 'password' ? 'new_password' : field, value)}
+          autoFocus
         />
         <Checkbox
           label="Also revoke their API tokens"
