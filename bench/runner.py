@@ -17,20 +17,22 @@ import os
 import platform
 import random
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bench.scenarios import BenchContext, Load, LoadRun, Scenario, discover
+from bench.floor import Raw
+from bench.http import BenchServer, make_token, server_env
+from bench.scenarios import BenchContext, Load, LoadRun, Pair, Scenario, Timed, discover
 from shopcrm.config import Settings
 from shopcrm.db import Base, Database
 from shopcrm.demo import SIZES, LoadReport, load_demo_data
@@ -38,6 +40,7 @@ from shopcrm.demo.generate import LOAD_ORDER
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/shopcrm_bench"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{RESULTS_DIR.parent.parent / '.bench' / 'shopcrm_bench_medium.sqlite'}"
 TABLES = LOAD_ORDER
 
 
@@ -83,9 +86,13 @@ class Result:
         return None
 
 
-def database_url() -> URL:
-    raw = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    url = make_url(raw)
+def database_url(engine: str) -> URL:
+    if engine == "sqlite":
+        url = make_url(os.environ.get("BENCH_SQLITE_URL") or DEFAULT_SQLITE_URL)
+        if url.get_backend_name() != "sqlite":
+            raise SystemExit("BENCH_SQLITE_URL must point at a SQLite file")
+        return url.set(drivername="sqlite+aiosqlite")
+    url = make_url(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL)
     if url.get_backend_name() != "postgresql":
         raise SystemExit("BENCH_DATABASE_URL must point at PostgreSQL (the large data set needs it)")
     return url.set(drivername="postgresql+asyncpg")
@@ -139,8 +146,7 @@ async def ensure_data(settings: Settings, size: str, seed: int) -> tuple[dict[st
                 f"the benchmark database holds other data ({counts}); drop it or point BENCH_DATABASE_URL elsewhere"
             )
         print(f"loading the {size} demo data set (seed {seed})")
-        size_name: Literal["small", "large"] = "small" if size == "small" else "large"
-        report = await load_demo_data(database, size_name, seed=seed, progress=lambda line: print(f"  {line}"))
+        report = await load_demo_data(database, spec, seed=seed, progress=lambda line: print(f"  {line}"))
         return await table_counts(database), report
     finally:
         await database.dispose()
@@ -158,19 +164,11 @@ async def run_scenario(sc: Scenario, ctx: BenchContext, n: int | None) -> Result
     runs = n or sc.n
     try:
         pair = await sc.factory(ctx)
-        for _ in range(sc.warmup):
-            got, expected = await pair.system(), await pair.baseline()
-            if got is not None and expected is not None and got != expected:
-                raise AssertionError(f"system and baseline disagree: {got!r} != {expected!r}")
-        system_s: list[float] = []
-        baseline_s: list[float] = []
-        for i in range(runs):
-            # Alternate which side goes first so neither always runs on a warmer cache.
-            sides = [(pair.system, system_s), (pair.baseline, baseline_s)]
-            for call, sink in sides if i % 2 == 0 else reversed(sides):
-                t0 = time.perf_counter()
-                await call()
-                sink.append((time.perf_counter() - t0) * 1000)
+        try:
+            system_s, baseline_s = await _time_pair(pair, sc.warmup, runs)
+        finally:
+            if pair.close is not None:
+                await pair.close()
         return Result(
             sc.name,
             runs,
@@ -182,6 +180,31 @@ async def run_scenario(sc: Scenario, ctx: BenchContext, n: int | None) -> Result
         )
     except Exception as exc:  # report it in the table; the run exits non-zero at the end
         return Result(sc.name, runs, 0, 0, 0, 0, error=f"{type(exc).__name__}: {exc}", target_p95_ms=sc.target_p95_ms)
+
+
+async def _time_pair(pair: Pair, warmup: int, runs: int) -> tuple[list[float], list[float]]:
+    for _ in range(warmup):
+        got, expected = _value(await pair.system()), _value(await pair.baseline())
+        if pair.project_system is not None and got is not None:
+            got = pair.project_system(got)
+        if pair.project_baseline is not None and expected is not None:
+            expected = pair.project_baseline(expected)
+        if got is not None and expected is not None and got != expected:
+            raise AssertionError(f"system and baseline disagree: {got!r} != {expected!r}")
+    system_s: list[float] = []
+    baseline_s: list[float] = []
+    for i in range(runs):
+        # Alternate which side goes first so neither always runs on a warmer cache.
+        sides = [(pair.system, system_s), (pair.baseline, baseline_s)]
+        for call, sink in sides if i % 2 == 0 else reversed(sides):
+            t0 = time.perf_counter()
+            got = await call()
+            sink.append(got.ms if isinstance(got, Timed) else (time.perf_counter() - t0) * 1000)
+    return system_s, baseline_s
+
+
+def _value(got: object) -> object:
+    return got.value if isinstance(got, Timed) else got
 
 
 # A throughput figure from one window swings with this machine's neighbours (+-15% seen between back-to-back
@@ -279,9 +302,14 @@ def load_markdown(report: LoadReport, peak_rss_mib: float) -> str:
 
 
 async def run(url: URL, args: argparse.Namespace) -> int:
-    settings = Settings(DATABASE_URL=url.render_as_string(hide_password=False))
+    # Cursors the bench signs (deep pages) must verify on the server: both use this run's key.
+    os.environ["SHOPCRM_SECRET_KEY"] = secrets.token_urlsafe(32)
+    url_text = url.render_as_string(hide_password=False)
+    settings = Settings(DATABASE_URL=url_text)
     counts, report = await ensure_data(settings, args.size, args.seed)
-    load_file = RESULTS_DIR / "demo_load.md"
+    engine = url.get_backend_name()
+    label = "" if (engine, args.size) == ("postgresql", "large") else f"-{engine}-{args.size}"
+    load_file = RESULTS_DIR / f"demo_load{label}.md"
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     if report is not None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -293,16 +321,26 @@ async def run(url: URL, args: argparse.Namespace) -> int:
         if unknown:
             raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}; known: {', '.join(scenarios)}")
         scenarios = {k: v for k, v in scenarios.items() if k in args.only}
+    if engine != "postgresql":
+        # Ingestion's floor is PostgreSQL's one-statement order; on SQLite the list and details paths run.
+        scenarios = {k: v for k, v in scenarios.items() if v.kind == "latency"}
 
     database = Database(settings)
-    # The baselines' connection: plain asyncpg (the driver connection under a NullPool engine), no
-    # SQLAlchemy in the timed path.
-    raw_engine = create_async_engine(url, poolclass=NullPool)
-    raw_conn = await raw_engine.connect()
-    raw: Any = (await raw_conn.get_raw_connection()).driver_connection
+    raw_engine = raw_conn = raw = None
+    if engine == "postgresql":
+        # The ingestion baseline's connection: plain asyncpg (the driver connection under a NullPool engine).
+        raw_engine = create_async_engine(url, poolclass=NullPool)
+        raw_conn = await raw_engine.connect()
+        raw = (await raw_conn.get_raw_connection()).driver_connection
+    env = server_env(url_text, os.environ["SHOPCRM_SECRET_KEY"])
+    token_name = f"bench-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}"
+    server = BenchServer(env, await make_token(env, token_name))
+    await server.start()
+    rows = Raw(url_text)
     results: list[Result] = []
     try:
-        server_version = await raw.fetchval("SHOW server_version")
+        version = (await rows.fetch("SELECT sqlite_version() AS v" if engine == "sqlite" else "SHOW server_version"))[0]
+        server_version = f"{'SQLite' if engine == 'sqlite' else 'PostgreSQL'} {next(iter(version.values()))}"
         for name, sc in scenarios.items():
             ctx = BenchContext(
                 settings,
@@ -310,7 +348,9 @@ async def run(url: URL, args: argparse.Namespace) -> int:
                 raw,
                 counts,
                 random.Random(f"{args.seed}:{name}"),
-                database_url=url.render_as_string(hide_password=False),
+                database_url=url_text,
+                server=server,
+                rows=rows,
             )
             print(f"running {name} ...", flush=True)
             t0 = time.perf_counter()
@@ -321,8 +361,13 @@ async def run(url: URL, args: argparse.Namespace) -> int:
                 status += f", {result.per_s:,.0f}/s"
             print(f"  {status} ({time.perf_counter() - t0:.1f} s)", flush=True)
     finally:
-        await raw_conn.close()
-        await raw_engine.dispose()
+        await server.stop()
+        async with database.transaction() as session:
+            await session.execute(text("DELETE FROM api_tokens WHERE name = :name"), {"name": token_name})
+        await rows.close()
+        if raw_conn is not None and raw_engine is not None:
+            await raw_conn.close()
+            await raw_engine.dispose()
         await database.dispose()
 
     table = results_table(results)
@@ -334,13 +379,16 @@ async def run(url: URL, args: argparse.Namespace) -> int:
     md = [
         "# Benchmark results",
         "",
-        f"Run {when} on PostgreSQL {server_version}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"database `{url.database}` with " + ", ".join(f"{n:,} {t}" for t, n in counts.items()) + ".",
+        f"Run {when} on {server_version}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"database `{url.database}` ({args.size} set) with " + ", ".join(f"{n:,} {t}" for t, n in counts.items()) + ".",
         "",
-        "Times are per call (`time.perf_counter`), warm-up runs excluded; each scenario's system side and its "
-        "baseline run alternately in the same process. ratio = p95 / baseline p95 (above 1: slower than the "
-        "baseline); for throughput rows (rate /s given) n is the orders the system side completed, the times are "
-        "per request, and ratio = baseline rate / system rate. See bench/README.md for what each scenario does.",
+        "Every scenario is a request to one `uvicorn` process serving the product's app (as `shopcrm serve` runs "
+        "it) plus the bench-only floor routes (bench/floor.py): the same request answered with hand-written SQL "
+        "on the raw driver, rows straight to JSON. Times are from sending the request to the answer's last byte, "
+        "one keep-alive connection per side, warm-up requests excluded; the two sides alternate. "
+        "ratio = p95 / floor p95 (above 1: slower than the floor); for throughput rows (rate /s given) n is the "
+        "orders the system side completed, the times are per request, and ratio = baseline rate / system rate. "
+        "See bench/README.md for what each scenario does.",
         "",
         *table,
         "",
@@ -348,20 +396,26 @@ async def run(url: URL, args: argparse.Namespace) -> int:
         *([*errors, ""] if errors else []),
         f"{sum(1 for r in results if r.met)} of {sum(1 for r in results if r.met is not None)} targets met.",
         "",
-        "## demo_load",
+        "## The data set",
         "",
     ]
     if report is not None:
-        md.append("Loaded in this run.\n")
-    if load_file.exists():
-        md.append(load_file.read_text())
+        md += ["Loaded by this run:", "", load_file.read_text()]
+    elif load_file.exists():
+        md += [
+            "This run reused the data set already in the database (row counts checked); no load was timed. "
+            f"The last load recorded here ({load_file.name}) was:",
+            "",
+            load_file.read_text(),
+        ]
     else:
-        md.append("No load recorded here (the data set was loaded before bench/results/demo_load.md existed).\n")
-    (RESULTS_DIR / "latest.md").write_text("\n".join(md))
+        md.append("This run reused the data set already in the database; no load of it is recorded here.\n")
+    latest = RESULTS_DIR / f"latest{label}.md"
+    latest.write_text("\n".join(md))
     # A dated copy of a full run (not of --only / --n runs) to keep alongside the notes.
-    written = [RESULTS_DIR / "latest.md"]
+    written = [latest]
     if not args.only and not args.n:
-        dated = RESULTS_DIR / f"bench-{now.strftime('%Y-%m-%d')}.md"
+        dated = RESULTS_DIR / f"bench{label}-{now.strftime('%Y-%m-%d')}.md"
         dated.write_text("\n".join(md))
         written.append(dated)
     print("written " + ", ".join(str(p) for p in written))
@@ -370,13 +424,17 @@ async def run(url: URL, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="large", help="data set (default: large)")
+    parser.add_argument("--size", choices=sorted(SIZES), default=None, help="data set (default: large on PostgreSQL)")
+    parser.add_argument("--engine", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--only", action="append", metavar="SCENARIO", help="run only these scenarios")
     parser.add_argument("--n", type=int, help="timed runs per scenario (default: the scenario's own)")
     args = parser.parse_args(argv)
-    url = database_url()
-    if asyncio.run(ensure_database(url)):
+    args.size = args.size or ("large" if args.engine == "postgresql" else "medium")
+    url = database_url(args.engine)
+    if args.engine == "sqlite":
+        Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
+    elif asyncio.run(ensure_database(url)):
         print(f"created database {url.database}")
     migrate(url)
     sys.exit(asyncio.run(run(url, args)))

@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bench.floor import Raw
+from bench.http import BenchServer
 from shopcrm.config import Settings
 from shopcrm.db import Database
 
@@ -30,22 +32,38 @@ Call = Callable[[], Awaitable[object]]
 
 @dataclass
 class BenchContext:
-    """What a scenario gets: the app's Database, a raw asyncpg connection, and data facts."""
+    """What a scenario gets: the server to send requests to, the data's facts, and ways to read it."""
 
     settings: Settings
     database: Database  # the app's engines and session factories, as the API uses them
-    raw: Any  # an open asyncpg.Connection on the same database, for baselines
+    raw: Any  # PostgreSQL: an open asyncpg.Connection on the same database (None on SQLite)
     counts: dict[str, int]  # rows per table: products, customers, orders, order_items, order_status_events
     rng: random.Random  # seeded: pick ids, search terms... the same way on every run
-    database_url: str = ""  # the SQLAlchemy URL (postgresql+asyncpg://...), e.g. for a server subprocess
+    database_url: str = ""  # the SQLAlchemy URL, e.g. for a server subprocess
+    server: BenchServer | None = None  # product app + floor routes, started once per run
+    rows: Raw | None = None  # setup reads on either engine: `await ctx.rows.fetch("... $1", value)`
 
 
 @dataclass(frozen=True)
 class Pair:
-    """The two things a scenario times. When both return something, their results must be equal."""
+    """The two things a scenario times. When both return something, their results must be equal: as
+    returned, or as `project_system` / `project_baseline` turn them (applied on warm-up only, untimed, e.g.
+    to parse a response body and keep what both answers must share)."""
 
     system: Call
     baseline: Call
+    project_system: Callable[[Any], Any] | None = None
+    project_baseline: Callable[[Any], Any] | None = None
+    close: Callable[[], Awaitable[None]] | None = None  # always called after the scenario
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A call that times itself (e.g. only the first request of a process it started): the runner takes
+    `ms` instead of the whole call's time, and compares `value`."""
+
+    ms: float
+    value: Any
 
 
 @dataclass

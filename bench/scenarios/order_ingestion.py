@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import os
 import random
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +33,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.http import KeepAliveClient, free_port, make_token
 from bench.scenarios import BenchContext, Load, LoadRun, load
 from shopcrm.orders.models import UNCOUNTED_SQL
 from shopcrm.orders.queries import INGEST_POSTGRESQL
@@ -49,60 +47,11 @@ WORKERS = int(os.environ.get("BENCH_SERVE_WORKERS", "1"))
 # pages back into the cache (full runs measured 20-30% below the same scenario run alone).
 WARMUP_S = float(os.environ.get("BENCH_INGEST_WARMUP_SECONDS", "3"))
 TARGET_PER_S = 300.0
-BENCH_EMAIL = "bench@shopcrm.local"
 MIN_STOCK = 500
 CUSTOMER_POOL = 3_000
 PRODUCT_POOL = 600
 PREFIX = "BENCH-"
 CENT = Decimal("0.01")
-
-
-class KeepAliveClient:
-    """A minimal HTTP/1.1 keep-alive client for the load, in the spirit of wrk: on a 2-core machine the
-    load generator shares the CPU with the server and the database, and httpx spent about a quarter of a
-    core on it. Requests are plain HTTP/1.1 over one connection; answers must carry Content-Length."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, headers: bytes) -> None:
-        self.reader, self.writer, self.host, self.headers = reader, writer, host, headers
-
-    @classmethod
-    async def connect(cls, base_url: str, headers: dict[str, str]) -> KeepAliveClient:
-        host_port = base_url.split("://", 1)[1].rstrip("/")
-        host, port = host_port.rsplit(":", 1)
-        reader, writer = await asyncio.open_connection(host, int(port))
-        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
-        return cls(reader, writer, host_port, extra)
-
-    async def post_json(self, path: str, payload: Any) -> tuple[int, bytes]:
-        body = json.dumps(payload, default=str).encode()
-        self.writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n".encode()
-            + self.headers
-            + f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
-        )
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        length = next(int(line.split(":", 1)[1]) for line in lines[1:] if line.lower().startswith("content-length:"))
-        return status, await self.reader.readexactly(length)
-
-    async def close(self) -> None:
-        self.writer.close()
-        await self.writer.wait_closed()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "shopcrm.cli", *args], env=env, capture_output=True, text=True, check=False
-    )
 
 
 async def undo_bench_orders(conn: Any, pattern: str) -> int:
@@ -190,23 +139,10 @@ class Ingestion:
         await self._serve()
 
     async def _token(self) -> None:
-        exists = await self.ctx.raw.fetchval("SELECT 1 FROM users WHERE email = $1", BENCH_EMAIL)
-        if not exists:
-            env = dict(self.env, SHOPCRM_NEW_PASSWORD=secrets.token_urlsafe(24))
-            done = await asyncio.to_thread(
-                _cli, env, "create-user", "--email", BENCH_EMAIL, "--name", "Benchmark", "--role", "admin"
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"shopcrm create-user failed: {done.stderr.strip() or done.stdout.strip()}")
-        done = await asyncio.to_thread(
-            _cli, self.env, "create-token", "--email", BENCH_EMAIL, "--name", self.token_name, "--days", "1"
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"shopcrm create-token failed: {done.stderr.strip() or done.stdout.strip()}")
-        self.token = done.stdout.strip().splitlines()[-1]
+        self.token = await make_token(self.env, self.token_name)
 
     async def _serve(self) -> None:
-        port = _free_port()
+        port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         with self.log.open("wb") as out:
             self.server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI; returns at once

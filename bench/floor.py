@@ -1,0 +1,313 @@
+"""The floor: the product's read pages answered the shortest way, for `make bench` only.
+
+Each route answers the same request as a product route (same server, same middleware, same login check)
+with SQL written by hand, run on the raw driver (asyncpg on PostgreSQL, sqlite3 on SQLite), its rows put
+straight into JSON. What the product spends above this is the price of its layers: SQLAlchemy, pydantic,
+response building, and how many statements it needs. Mounted by bench/floor_app.py only; never part of
+`shopcrm.main`.
+
+SQL is written once with `$n` parameters; on SQLite they become `?n`, which sqlite3 binds the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.engine import make_url
+
+from shopcrm.auth.deps import CurrentUser
+from shopcrm.core.counting import COUNT_CAP
+from shopcrm.customers.search import like_prefix
+from shopcrm.orders.models import UNCOUNTED_SQL
+
+router = APIRouter(prefix="/bench-floor", include_in_schema=False)
+
+CUSTOMER_COLUMNS = (
+    "id, first_name, last_name, email, phone, status, total_spend, total_orders, first_order_at, last_order_at, "
+    "city, country, email_consent, unsubscribed_at, created_at, updated_at"
+)
+ORDER_COLUMNS = (
+    "o.id, o.customer_id, o.order_number, o.placed_at, o.status, o.total_amount, o.currency, "
+    "(SELECT count(*) FROM order_items i WHERE i.order_id = o.id) AS item_count"
+)
+STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled", "refunded")
+
+# Sort expressions as the product orders them; `nullable` sorts are walked as two segments like the product's.
+SORTS: dict[str, tuple[tuple[str, ...], bool, bool]] = {  # exprs, unique, nullable
+    "name": (("last_name", "first_name"), False, False),
+    "email": (("lower(email)",), True, False),
+    "status": (("status",), False, False),
+    "country": (("country",), False, True),
+    "total_spend": (("total_spend",), False, False),
+    "tier": (("total_spend",), False, False),
+    "total_orders": (("total_orders",), False, False),
+    "created_at": (("created_at",), False, False),
+    "last_order_at": (("last_order_at",), False, True),
+}
+
+
+_TYPES: dict[str, Any] = {
+    "total_spend": Decimal,
+    "created_at": dt.datetime.fromisoformat,
+    "last_order_at": dt.datetime.fromisoformat,
+}
+
+
+def _typed(values: list[Any], exprs: tuple[str, ...], raw: Raw) -> list[Any]:
+    """A cursor's values as the driver binds them: asyncpg wants datetimes and decimals, not their text
+    (sqlite3 gets back exactly what it gave)."""
+    if raw.sqlite:
+        return values
+    return [_TYPES[e](v) if v is not None and e in _TYPES else v for e, v in zip((*exprs, "id"), values, strict=True)]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _answer(payload: Any) -> Response:
+    return Response(json.dumps(payload, default=_json_default), media_type="application/json")
+
+
+class Raw:
+    """Rows as dicts from the raw driver of the app's database."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.sqlite = parsed.get_backend_name() == "sqlite"
+        self.url = parsed
+        self._pool: Any = None
+        self._conn: sqlite3.Connection | None = None
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        if self.sqlite:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.url.database or ":memory:", check_same_thread=False)
+                self._conn.row_factory = sqlite3.Row
+            # A floor for a single-client benchmark: the query runs on the event loop (no thread hop).
+            rows = self._conn.execute(re.sub(r"\$(\d+)", r"?\1", sql), args).fetchall()
+            return [dict(r) for r in rows]
+        if self._pool is None:
+            dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+        async with self._pool.acquire() as conn:
+            return [dict(r) for r in await conn.fetch(sql, *args)]
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+        if self._conn is not None:
+            self._conn.close()
+
+
+def _raw(request: Request) -> Raw:
+    raw: Raw | None = getattr(request.app.state, "floor_raw", None)
+    if raw is None:
+        raw = request.app.state.floor_raw = Raw(request.app.state.settings.database_url)
+    return raw
+
+
+def _search(q: str, first: int) -> tuple[str, list[Any]]:
+    """The product's search branches (customers/search.py) as hand SQL on $first, $first+1."""
+    q = " ".join(q.split())
+    p = f"${first}"
+    if "@" in q:
+        return f"lower(email) LIKE {p} ESCAPE '\\'", [like_prefix(q)]
+    digits = q.replace(" ", "").replace("-", "")
+    if digits.lstrip("+").isdigit():
+        return f"phone LIKE {p} ESCAPE '\\'", [like_prefix(digits if digits.startswith("+") else "+" + digits)]
+    head, _, rest = q.partition(" ")
+    if rest:
+        return (
+            f"((lower(first_name) = ${first + 1} AND lower(last_name) LIKE {p} ESCAPE '\\') "
+            f"OR lower(last_name) LIKE ${first + 2} ESCAPE '\\')",
+            [like_prefix(rest), head.lower(), like_prefix(q)],
+        )
+    return (
+        f"(lower(last_name) LIKE {p} ESCAPE '\\' OR lower(first_name) LIKE {p} ESCAPE '\\' "
+        f"OR lower(email) LIKE {p} ESCAPE '\\')",
+        [like_prefix(q)],
+    )
+
+
+async def _capped(raw: Raw, select_one: str, args: list[Any]) -> tuple[int, bool]:
+    n = (await raw.fetch(f"SELECT count(*) AS n FROM ({select_one} LIMIT {COUNT_CAP + 1}) s", *args))[0]["n"]
+    return (int(n), True) if n <= COUNT_CAP else (COUNT_CAP + 1, False)
+
+
+@router.get("/customers")
+async def customers(
+    request: Request,
+    _: CurrentUser,
+    sort: str = "created_at",
+    order: Literal["asc", "desc"] = "desc",
+    q: str | None = None,
+    after: Annotated[str | None, Query(description="JSON [sort values..., id] of the row before the page")] = None,
+    limit: int = 25,
+) -> Response:
+    raw = _raw(request)
+    exprs, unique, nullable = SORTS[sort]
+    where, args = _search(q, 1) if q else ("", [])
+    op = ">" if order == "asc" else "<"
+    keys = [*exprs] if unique else [*exprs, "id"]
+    order_by = ", ".join(f"{k} {order.upper()}" for k in keys)
+    start = _typed(json.loads(after), exprs, raw) if after else None
+
+    def page_sql(extra: list[str], by: str, k: int) -> str:
+        conds = [c for c in (where, *extra) if c]
+        clause = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"SELECT {CUSTOMER_COLUMNS} FROM customers{clause} ORDER BY {by} LIMIT {k}"
+
+    def after_values(values: list[Any]) -> tuple[str, list[Any]]:
+        n = len(args)
+        if unique:
+            return f"{exprs[0]} {op} ${n + 1}", [values[0]]
+        cols = ", ".join(keys)
+        params = ", ".join(f"${n + i + 1}" for i in range(len(keys)))
+        return f"({cols}) {op} ({params})", values
+
+    rows: list[dict[str, Any]]
+    if not nullable:
+        extra, extra_args = after_values(start) if start else ("", [])
+        rows = await raw.fetch(page_sql([extra], order_by, limit + 1), *args, *extra_args)
+    else:
+        column = exprs[0]
+        in_nulls = start is not None and start[0] is None
+        by_id = f"id {order.upper()}"
+
+        async def values(k: int) -> list[dict[str, Any]]:
+            extra, extra_args = after_values(start) if start and not in_nulls else ("", [])
+            return await raw.fetch(page_sql([f"{column} IS NOT NULL", extra], order_by, k), *args, *extra_args)
+
+        async def nulls(k: int) -> list[dict[str, Any]]:
+            extra, extra_args = (f"id {op} ${len(args) + 1}", [start[-1]]) if in_nulls and start else ("", [])
+            return await raw.fetch(page_sql([f"{column} IS NULL", extra], by_id, k), *args, *extra_args)
+
+        if order == "asc":
+            rows = [] if in_nulls else await values(limit + 1)
+            if len(rows) <= limit:
+                rows += await nulls(limit + 1 - len(rows))
+        else:
+            rows = await nulls(limit + 1) if (start is None or in_nulls) else []
+            if len(rows) <= limit:
+                rows += await values(limit + 1 - len(rows))
+    total, exact = await _capped(raw, f"SELECT 1 FROM customers{' WHERE ' + where if where else ''}", args)
+    items = rows[:limit]
+    last = items[-1] if len(rows) > limit else None
+    columns = [k.removeprefix("lower(").removesuffix(")") for k in (*exprs, "id")]
+    return _answer(
+        {
+            "items": items,
+            "total": total,
+            "total_exact": exact,
+            "next_cursor": [last[c] for c in columns] if last else None,
+        }
+    )
+
+
+@router.get("/customers/{customer_id}/details")
+async def customer_details(request: Request, _: CurrentUser, customer_id: int) -> Response:
+    raw = _raw(request)
+    found = await raw.fetch(f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1", customer_id)
+    if not found:
+        return Response(status_code=404)
+    counted = f"status NOT IN {UNCOUNTED_SQL}"
+    recent = await raw.fetch(
+        f"SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_id = $1 ORDER BY o.placed_at DESC, o.id DESC LIMIT 10",
+        customer_id,
+    )
+    times = await raw.fetch(
+        f"SELECT placed_at FROM orders WHERE customer_id = $1 AND {counted} ORDER BY placed_at", customer_id
+    )
+    spend = await raw.fetch(
+        "SELECT p.category, sum(i.quantity * i.price) AS spend FROM order_items i "
+        "JOIN orders o ON o.id = i.order_id JOIN products p ON p.id = i.product_id "
+        f"WHERE i.customer_id = $1 AND o.{counted} GROUP BY p.category",
+        customer_id,
+    )
+    by_category = {r["category"]: Decimal(str(r["spend"])) for r in spend}
+    favourite = max(sorted(by_category), key=by_category.__getitem__) if by_category else None
+    return _answer(
+        {
+            "customer": found[0],
+            "recent_orders": recent,
+            "order_times": [r["placed_at"] for r in times],
+            "category_spend": spend,
+            "favourite_category": favourite,
+        }
+    )
+
+
+@router.get("/orders")
+async def orders(
+    request: Request,
+    _: CurrentUser,
+    status: str | None = None,
+    q: str | None = None,
+    limit: int = 25,
+) -> Response:
+    """First page of an order tab (newest first) and every tab's capped count, under the same search."""
+    raw = _raw(request)
+    where: list[str] = []
+    args: list[Any] = []
+    if q:
+        search, args = _search(q, 1)
+        where.append(f"o.customer_id IN (SELECT id FROM customers WHERE {search})")
+    tab = [*where, f"o.status = ${len(args) + 1}"] if status else where
+    tab_args = [*args, status] if status else args
+    clause = f" WHERE {' AND '.join(tab)}" if tab else ""
+    rows = await raw.fetch(
+        f"SELECT {ORDER_COLUMNS}, c.first_name, c.last_name, c.email FROM orders o "
+        f"JOIN customers c ON c.id = o.customer_id{clause} ORDER BY o.placed_at DESC, o.id DESC LIMIT {limit + 1}",
+        *tab_args,
+    )
+    # Every tab's count in one statement, each capped like the product's.
+    capped = " UNION ALL ".join(
+        f"SELECT '{s}' AS status, (SELECT count(*) FROM (SELECT 1 FROM orders o WHERE "
+        f"{' AND '.join([*where, f'o.status = {chr(39)}{s}{chr(39)}'])} LIMIT {COUNT_CAP + 1}) x) AS n"
+        for s in STATUSES
+    )
+    counts = {r["status"]: int(r["n"]) for r in await raw.fetch(capped, *args)}
+    counts["all"] = sum(counts.values())
+    return _answer(
+        {
+            "items": rows[:limit],
+            "status_counts": counts,
+            "exact": {name: n <= COUNT_CAP for name, n in counts.items()},
+            "next": len(rows) > limit,
+        }
+    )
+
+
+@router.get("/orders/{order_id}")
+async def order_details(request: Request, _: CurrentUser, order_id: int) -> Response:
+    raw = _raw(request)
+    found = await raw.fetch(
+        "SELECT o.*, c.first_name, c.last_name, c.email, c.phone, c.total_orders, c.total_spend "
+        "FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1",
+        order_id,
+    )
+    if not found:
+        return Response(status_code=404)
+    items = await raw.fetch(
+        "SELECT i.id, i.product_id, i.quantity, i.price, p.name, p.sku FROM order_items i "
+        "JOIN products p ON p.id = i.product_id WHERE i.order_id = $1 ORDER BY i.id",
+        order_id,
+    )
+    history = await raw.fetch(
+        "SELECT e.id, e.from_status, e.to_status, e.changed_at, u.full_name FROM order_status_events e "
+        "LEFT JOIN users u ON u.id = e.changed_by_user_id WHERE e.order_id = $1 ORDER BY e.changed_at, e.id",
+        order_id,
+    )
+    return _answer({"order": found[0], "items": items, "history": history})
