@@ -208,9 +208,9 @@ def _value(got: object) -> object:
 
 
 # A throughput figure from one window swings with this machine's neighbours (+-15% seen between back-to-back
-# runs), so each side runs LOAD_ROUNDS windows, alternating with the other side, and the rate reported is
+# runs, 2x once), so each side runs LOAD_ROUNDS windows, alternating with the other side, and the rate reported is
 # the median window's.
-LOAD_ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "3"))
+LOAD_ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "7"))
 
 
 async def run_load(sc: Scenario, ctx: BenchContext) -> Result:
@@ -272,11 +272,26 @@ def results_table(results: list[Result]) -> list[str]:
 
 
 def rounds_list(results: list[Result]) -> list[str]:
+    """Each throughput window, and how far they spread: a figure whose windows swing 20% is only good to 20%."""
     lines = []
     for r in results:
-        if r.rounds_per_s is not None and not r.error:
-            system, baseline = (", ".join(f"{x:,.0f}" for x in side) for side in r.rounds_per_s)
-            lines.append(f"- {r.name}: rate of each window, system {system}/s; baseline {baseline}/s (median reported)")
+        if r.rounds_per_s is None or r.error:
+            continue
+        system, baseline = r.rounds_per_s
+        ratios = [b / s for s, b in zip(system, baseline, strict=True) if s > 0]
+
+        def spread(values: list[float]) -> str:
+            middle = statistics.median(values)
+            return f"{min(values):,.0f}-{max(values):,.0f}/s ({(max(values) - min(values)) / middle:.0%} of the median)"
+
+        each_system = ", ".join(f"{x:,.0f}" for x in system)
+        each_baseline = ", ".join(f"{x:,.0f}" for x in baseline)
+        lines += [
+            f"- {r.name}: {len(system)} windows per side, alternating. System {each_system}/s, spread "
+            f"{spread(system)}; baseline {each_baseline}/s, spread {spread(baseline)}.",
+            f"  Ratio per round (baseline / system) {min(ratios):.2f}-{max(ratios):.2f}, median "
+            f"{statistics.median(ratios):.2f}; the table gives the median window of each side.",
+        ]
     return lines
 
 

@@ -9,7 +9,9 @@ exactly as the API would have issued it; the floor gets the same row's values as
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from itertools import repeat
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -41,6 +43,18 @@ async def deep_row(ctx: BenchContext, sort: CustomerSort, direction: Literal["as
     return [*(row[f"v{i}"] for i in range(len(exprs))), row["id"]]
 
 
+def _as_product_value(expr: str, value: Any, sqlite: bool) -> Any:
+    """sqlite3 hands back stored text for times and floats for amounts; the product's cursors hold datetimes
+    and decimals (asyncpg's values already are)."""
+    if not sqlite or value is None:
+        return value
+    if expr in ("created_at", "last_order_at"):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    if expr == "total_spend":
+        return Decimal(str(value))
+    return value
+
+
 def _ids(items: list[dict[str, Any]]) -> list[int]:
     return [int(item["id"]) for item in items]
 
@@ -52,7 +66,10 @@ def make(sort: CustomerSort, direction: Literal["asc", "desc"], deep: bool) -> A
         if deep:
             values = await deep_row(ctx, sort, direction)
             cursors = CursorCodec(ctx.settings.signing_key)
-            product["cursor"] = cursors.encode(sort.value, direction, tuple(values[:-1]), values[-1], backwards=False)
+            sqlite = bool(ctx.rows and ctx.rows.sqlite)
+            exprs = SORTS[sort.value][0]
+            typed = tuple(_as_product_value(e, v, sqlite) for e, v in zip(exprs, values[:-1], strict=True))
+            product["cursor"] = cursors.encode(sort.value, direction, typed, values[-1], backwards=False)
             floor["after"] = json.dumps(values, default=_json_default)
         return http_pair(
             ctx,

@@ -20,6 +20,7 @@ from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
+from shopcrm.core import warmup
 from shopcrm.core.errors import error_payload
 from shopcrm.core.http_errors import COMMON_RESPONSES, UnexpectedErrors, install_error_handlers
 from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await warmup.ready(app, database)
         yield
         await database.dispose()
 

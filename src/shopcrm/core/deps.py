@@ -12,15 +12,26 @@ from shopcrm.config import Settings
 from shopcrm.core.pagination import CursorCodec
 from shopcrm.db import Database
 
+# Dependencies are `async def` even when they only read app state: FastAPI runs a plain `def` dependency
+# in a worker thread, a hop that cost more than the read itself on every request.
 
-def get_database(request: Request) -> Database:
+
+def _database(request: Request) -> Database:
     db: Database = request.app.state.database
     return db
 
 
-def get_app_settings(request: Request) -> Settings:
+def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_database(request: Request) -> Database:
+    return _database(request)
+
+
+async def get_app_settings(request: Request) -> Settings:
+    return _settings(request)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -29,7 +40,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Used with scope="function" so the commit happens before FastAPI sends the response: a commit
     that fails becomes an error response instead of a 200 for work that was lost.
     """
-    async with get_database(request).sessionmaker() as session:
+    async with _database(request).sessionmaker() as session:
         try:
             yield session
             await session.commit()
@@ -40,16 +51,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A session on the read engine for heavy reads; never commits."""
-    async with get_database(request).read_sessionmaker() as session:
+    async with _database(request).read_sessionmaker() as session:
         try:
             yield session
         finally:
             await session.rollback()
 
 
-def get_cursor_codec(request: Request) -> CursorCodec:
+async def get_cursor_codec(request: Request) -> CursorCodec:
     """Signs and checks list cursors with the server's key (services take the codec, never the request)."""
-    return CursorCodec(get_app_settings(request).signing_key)
+    return CursorCodec(_settings(request).signing_key)
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

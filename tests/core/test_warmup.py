@@ -1,0 +1,53 @@
+"""A server process readies itself before it listens (core/warmup.py), and still starts without a database."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from shopcrm.config import Settings
+from shopcrm.db import Database
+from shopcrm.main import create_app
+from tests.conftest import make_settings
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port  # nothing listens here once the socket is closed
+
+
+async def test_startup_opens_the_pools_so_the_first_request_does_not(settings: Settings) -> None:
+    database = Database(settings)
+    connects: list[object] = []
+    for engine in {id(e): e for e in (database.engine, database.read_engine)}.values():
+        event.listen(engine.sync_engine, "connect", lambda *args: connects.append(args))
+    app = create_app(settings, database)
+    async with app.router.lifespan_context(app):
+        opened_at_startup = len(connects)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            assert (await client.get("/api/health")).status_code == 200
+        assert len(connects) == opened_at_startup  # the request found a connection waiting
+    assert opened_at_startup >= 1
+
+
+async def test_a_server_starts_when_the_database_is_unreachable(caplog: pytest.LogCaptureFixture) -> None:
+    settings = make_settings(
+        f"postgresql+asyncpg://postgres@127.0.0.1:{_closed_port()}/nowhere", db_connect_timeout_s=1.0
+    )
+    database = Database(settings)
+    app = create_app(settings, database)
+    with caplog.at_level(logging.WARNING, logger="shopcrm.core.warmup"):
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                answer = await client.get("/api/health")
+    assert answer.status_code == 503
+    assert answer.json()["database"] == "unavailable"
+    assert any("not reachable at startup" in r.getMessage() for r in caplog.records)
