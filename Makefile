@@ -17,7 +17,7 @@ help:
 	@echo "make run    install, build the web app, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   lint + backend tests (SQLite; PostgreSQL too with TEST_DATABASE_URL) + frontend unit + browser tests"
 	@echo "make lint   ruff, mypy, import contracts, stale API client check, tsc, eslint"
-	@echo "make bench  benchmarks on the large data set in PostgreSQL (BENCH_DATABASE_URL)"
+	@echo "make bench  benchmarks through HTTP: large set on PostgreSQL (BENCH_DATABASE_URL), medium set on SQLite"
 	@echo "make api    regenerate frontend/openapi.json and the TypeScript client after changing the API"
 
 $(PY_STAMP): pyproject.toml requirements.lock
@@ -80,6 +80,7 @@ e2e: install build
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench --engine sqlite
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache
