@@ -75,7 +75,10 @@ async def planner_estimates(session: AsyncSession, queries: Mapping[str, Select[
     names = list(queries)
     if not names:
         return {}
-    branches = [queries[name].with_only_columns(literal(i).label("branch"), maintain_column_froms=True) for i, name in enumerate(names)]
+    branches = [
+        queries[name].with_only_columns(literal(i).label("branch"), maintain_column_froms=True)
+        for i, name in enumerate(names)
+    ]
     union = union_all(*branches).subquery()
     serial = select(union.c.branch).where(func.txid_current().is_not(None))
     compiled = serial.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
