@@ -27,6 +27,9 @@ class Capabilities:
     planner_estimates: bool
     # Bulk loads through COPY (the large demo data set).
     bulk_copy: bool
+    # `lower(col) LIKE 'abc%'` is served by an index (PostgreSQL's text_pattern_ops). Where it is not (SQLite
+    # uses no index for a LIKE with ESCAPE), prefix search is the range lower(col) >= 'abc' AND < 'abd'.
+    indexed_prefix_like: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
     naive_timestamps: bool
     # A file in this process: one writer at a time, so reads and writes share one engine, and the folder
@@ -45,6 +48,7 @@ POSTGRESQL = Capabilities(
     skip_locked=True,
     planner_estimates=True,
     bulk_copy=True,
+    indexed_prefix_like=True,
     naive_timestamps=False,
     embedded=False,
     alters_by_rebuild=False,
@@ -57,6 +61,7 @@ SQLITE = Capabilities(
     skip_locked=False,
     planner_estimates=False,
     bulk_copy=False,
+    indexed_prefix_like=False,
     naive_timestamps=True,
     embedded=True,
     alters_by_rebuild=True,

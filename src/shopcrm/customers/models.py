@@ -25,6 +25,11 @@ SEARCH_INDEXES = {
     "phone": "phone text_pattern_ops",
 }
 
+SQLITE_SEARCH_INDEXES = {
+    "first_name": "lower(first_name)",
+    "last_name": "lower(last_name)",
+}
+
 
 class Customer(TimestampMixin, Base):
     __tablename__ = "customers"
@@ -59,12 +64,17 @@ class Customer(TimestampMixin, Base):
         Index("ix_customers_total_orders_sort", "total_orders", "id"),
         Index("ix_customers_created_at_sort", "created_at", "id"),
         Index("ix_customers_last_order_at_sort", "last_order_at", "id"),
-        # Prefix search (PostgreSQL only: text_pattern_ops lets LIKE 'abc%' use a btree whatever the
-        # collation; SQLite scans, which is fine at the sizes SQLite is for).
+        # Prefix search. PostgreSQL: text_pattern_ops lets LIKE 'abc%' use a btree whatever the collation.
         *(
             Index(f"ix_customers_{name}_prefix", text(expr), info={"postgresql_only": True}).ddl_if(
                 dialect="postgresql"
             )
             for name, expr in SEARCH_INDEXES.items()
         ),
+        # SQLite: prefix search is a range on these (customers/search.py); lower(email) has its unique index.
+        *(
+            Index(f"ix_customers_{name}_range", text(expr), info={"sqlite_only": True}).ddl_if(dialect="sqlite")
+            for name, expr in SQLITE_SEARCH_INDEXES.items()
+        ),
+        Index("ix_customers_phone_range", "phone", info={"sqlite_only": True}).ddl_if(dialect="sqlite"),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
 from shopcrm.core.counting import capped_count
+from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start, normalize_email
@@ -52,9 +53,9 @@ def _tier_condition(tiers: list[Tier], settings: Settings) -> ColumnElement[bool
     return or_(*ranges)
 
 
-def list_conditions(query: CustomerListQuery, settings: Settings) -> list[ColumnElement[bool]]:
+def list_conditions(query: CustomerListQuery, settings: Settings, caps: Capabilities) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if query.q and (search := search_condition(query.q)) is not None:
+    if query.q and (search := search_condition(query.q, caps)) is not None:
         conditions.append(search)
     if query.status:
         conditions.append(Customer.status.in_([s.value for s in query.status]))
@@ -93,7 +94,7 @@ async def list_customers(
     session: AsyncSession, *, query: CustomerListQuery, settings: Settings, cursors: CursorCodec
 ) -> tuple[Page, int, bool]:
     """One keyset page of customers and the (capped) number matching."""
-    conditions = list_conditions(query, settings)
+    conditions = list_conditions(query, settings, capabilities_of(session))
     page = await keyset_page(
         session,
         select(Customer).where(*conditions),

@@ -26,10 +26,12 @@ def _url() -> str:
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """PostgreSQL-only indexes (info["postgresql_only"]) are not expected on other engines."""
+    """Indexes of one engine only (info["postgresql_only"], info["sqlite_only"]) are not expected on others."""
     info = getattr(obj, "info", {}) or {}
     if type_ == "index" and info.get("postgresql_only"):
         return bool(context.get_context().dialect.name == "postgresql")
+    if type_ == "index" and info.get("sqlite_only"):
+        return bool(context.get_context().dialect.name == "sqlite")
     return True
 
 

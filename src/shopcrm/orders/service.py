@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import User
-from shopcrm.core.counting import capped_count
+from shopcrm.core.counting import capped_counts
+from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start
@@ -120,11 +121,11 @@ async def favourite_category(session: AsyncSession, *, customer_id: int) -> tupl
     return best, share
 
 
-def _list_conditions(query: OrderListQuery, *, with_status: bool) -> list[ColumnElement[bool]]:
+def _list_conditions(query: OrderListQuery, caps: Capabilities, *, with_status: bool) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if with_status and query.status is not None:
         conditions.append(Order.status == query.status.value)
-    if query.q and (search := search_condition(query.q)) is not None:
+    if query.q and (search := search_condition(query.q, caps)) is not None:
         conditions.append(Order.customer_id.in_(select(Customer.id).where(search)))
     if query.order_number:
         conditions.append(func.upper(Order.order_number).like(like_prefix(query.order_number, upper=True), escape="\\"))
@@ -140,7 +141,8 @@ def _list_conditions(query: OrderListQuery, *, with_status: bool) -> list[Column
 async def list_orders(
     session: AsyncSession, *, query: OrderListQuery, cursors: CursorCodec
 ) -> tuple[Page, int, bool, dict[str, int]]:
-    conditions = _list_conditions(query, with_status=True)
+    caps = capabilities_of(session)
+    conditions = _list_conditions(query, caps, with_status=True)
     base = (
         select(Order, Customer.first_name, Customer.last_name, Customer.email, _item_count())
         .join(Customer, Customer.id == Order.customer_id)
@@ -157,21 +159,20 @@ async def list_orders(
         cursor=query.cursor,
         codec=cursors,
     )
-    counts = await status_counts(session, _list_conditions(query, with_status=False))
+    counts = await status_counts(session, _list_conditions(query, caps, with_status=False))
     # The list's own total is one of the tab counts (the chosen status, or all): no second count.
     total, exact = counts[query.status.value if query.status is not None else "all"]
     return page, total, exact, {name: n for name, (n, _) in counts.items()}
 
 
 async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> dict[str, tuple[int, bool]]:
-    """(count, exact) per status and for "all" under the other filters, each capped like any list total."""
-    counts: dict[str, tuple[int, bool]] = {}
-    for status in OrderStatus:
-        counts[status.value] = await capped_count(
-            session, select(Order.id).where(*conditions, Order.status == status.value)
-        )
-    counts["all"] = await capped_count(session, select(Order.id).where(*conditions))
-    return counts
+    """(count, exact) per status and for "all" under the other filters, each capped like any list total,
+    in at most two statements (`capped_counts`): an estimate of each, then the ones worth counting."""
+    queries = {
+        status.value: select(Order.id).where(*conditions, Order.status == status.value) for status in OrderStatus
+    }
+    queries["all"] = select(Order.id).where(*conditions)
+    return await capped_counts(session, queries)
 
 
 def list_row(row: Any) -> OrderListRow:
