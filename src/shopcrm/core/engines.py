@@ -27,6 +27,10 @@ class Capabilities:
     planner_estimates: bool
     # Bulk loads through COPY (the large demo data set).
     bulk_copy: bool
+    # Ordered-set aggregates (`percentile_disc(...) WITHIN GROUP (ORDER BY ...)`): quantiles in one pass.
+    percentiles: bool
+    # Advisory locks (`pg_try_advisory_xact_lock`), so one of many server processes runs a background job.
+    advisory_locks: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
     naive_timestamps: bool
     # A file in this process: one writer at a time, so reads and writes share one engine, and the folder
@@ -45,6 +49,8 @@ POSTGRESQL = Capabilities(
     skip_locked=True,
     planner_estimates=True,
     bulk_copy=True,
+    percentiles=True,
+    advisory_locks=True,
     naive_timestamps=False,
     embedded=False,
     alters_by_rebuild=False,
@@ -57,6 +63,8 @@ SQLITE = Capabilities(
     skip_locked=False,
     planner_estimates=False,
     bulk_copy=False,
+    percentiles=False,
+    advisory_locks=False,
     naive_timestamps=True,
     embedded=True,
     alters_by_rebuild=True,
