@@ -1,4 +1,5 @@
-"""The `shopcrm` command: serve, migrate, demo-data, create-user, set-password, create-token, openapi."""
+"""The `shopcrm` command: serve, migrate, demo-data, refresh-stats, create-user, set-password, create-token,
+openapi."""
 
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ def demo_data(
                 return
             # The progress lines end with the report's summary.
             await load_demo_data(database, chosen, seed=seed, progress=typer.echo, anchor=ends_at)
+            # The RFM fifths of the data just loaded, so the first customer page shows scores.
+            await _refresh_stats(database)
         except DemoDataError as exc:
             typer.echo(f"demo data: {exc}", err=True)
             raise typer.Exit(1) from exc
@@ -88,6 +91,37 @@ def demo_data(
             await database.dispose()
 
     asyncio.run(run())
+
+
+@cli.command("refresh-stats")
+def refresh_stats() -> None:
+    """Compute the statistics across all customers (RFM fifths) now and store them.
+
+    Each server process also does this at start-up and every SHOPCRM_STATS_REFRESH_SECONDS; run this after
+    loading or importing data so customer pages rank against it at once."""
+
+    async def run() -> bool:
+        database = Database(get_settings(), null_pool=True)
+        try:
+            return await _refresh_stats(database)
+        finally:
+            await database.dispose()
+
+    if not asyncio.run(run()):
+        typer.echo("refresh-stats: another process is computing the statistics now; left to it")
+
+
+async def _refresh_stats(database: Database) -> bool:
+    from shopcrm.customers.statistics import refresh_statistics
+
+    row = await refresh_statistics(database)
+    if row is None:
+        return False
+    typer.echo(
+        f"customer statistics: RFM fifths over {row.customers_with_orders:,} customers with orders "
+        f"computed in {row.compute_ms:,} ms"
+    )
+    return True
 
 
 def _demo_anchor(day: str | None) -> dt.datetime:

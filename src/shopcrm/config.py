@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
 
+    # Statistics across all customers (the RFM fifths) are computed by each server process in the background
+    # at start-up and then every this many seconds (0: at start-up only; `shopcrm refresh-stats` any time).
+    # Requests read the stored result; with several processes one computes and the others skip.
+    stats_refresh_seconds: int = Field(default=600, ge=0)
+
     # Customer tiers by lifetime spend (lower bounds).
     tier_silver_from: Decimal = Decimal("200")
     tier_gold_from: Decimal = Decimal("1000")

@@ -27,8 +27,8 @@ from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
 from shopcrm.core.static_assets import HashedAssets, asset_response, load_asset
-from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.router import router as customers_router
+from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
 from shopcrm.orders.router import customer_details_router
@@ -43,12 +43,19 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(settings)
+    statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await warmup.ready(app, database)
-        yield
-        await database.dispose()
+        # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
+        # the first computation starts now and serving does not wait for it.
+        statistics.start()
+        try:
+            yield
+        finally:
+            await statistics.stop()
+            await database.dispose()
 
     app = FastAPI(
         title="ShopCRM",
@@ -64,7 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.rfm_quintiles = QuintileCache()
+    app.state.customer_statistics = statistics
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)

@@ -120,6 +120,15 @@ def _latest_order_day(db_file: Path) -> str:
     return str(latest)[:10]
 
 
+def test_refresh_stats_computes_and_stores_the_fifths(url: str, tmp_path: Path):
+    assert run(["migrate"], url, tmp_path).returncode == 0
+    done = run(["refresh-stats"], url, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "RFM fifths over 0 customers with orders" in done.stdout
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        assert conn.execute("SELECT count(*) FROM customer_statistics").fetchone() == (1,)
+
+
 def test_demo_data_ends_today_unless_given_an_anchor(tmp_path: Path):
     """Insights use the real clock, so demo history anchored to a fixed day aged every day after it."""
     today = dt.datetime.now(dt.UTC).date()
@@ -131,6 +140,7 @@ def test_demo_data_ends_today_unless_given_an_anchor(tmp_path: Path):
         loaded = run(["demo-data", "--size", "small", *extra], url, folder)
         assert loaded.returncode == 0, loaded.stderr
         assert " in 0.0 s" not in loaded.stdout  # no phase claims to be done before its rows are written
+        assert "customer statistics: RFM fifths over" in loaded.stdout  # ranked right after loading
     latest = dt.date.fromisoformat(_latest_order_day(fresh / "demo.db"))
     assert today - dt.timedelta(days=3) <= latest < today
     assert _latest_order_day(fixed / "demo.db") == "2025-02-28"

@@ -92,7 +92,8 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database_url: str) -
         expected = {
             i.name for i in table.indexes if not i.info.get("postgresql_only" if dialect == "sqlite" else "sqlite_only")
         }
-        assert expected <= indexes[table.name], f"{table.name} lacks {expected - indexes[table.name]}"
+        found = indexes.get(table.name, set())  # a table may have no index besides its key
+        assert expected <= found, f"{table.name} lacks {expected - found}"
     assert "uq_customers_email_lower" in indexes["customers"]
 
     downgrade(url, "base")

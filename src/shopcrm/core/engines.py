@@ -30,6 +30,10 @@ class Capabilities:
     # `lower(col) LIKE 'abc%'` is served by an index (PostgreSQL's text_pattern_ops). Where it is not (SQLite
     # uses no index for a LIKE with ESCAPE), prefix search is the range lower(col) >= 'abc' AND < 'abd'.
     indexed_prefix_like: bool
+    # Ordered-set aggregates (`percentile_disc(...) WITHIN GROUP (ORDER BY ...)`): quantiles in one pass.
+    percentiles: bool
+    # Advisory locks (`pg_try_advisory_xact_lock`), so one of many server processes runs a background job.
+    advisory_locks: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
     naive_timestamps: bool
     # A file in this process: one writer at a time, so reads and writes share one engine, and the folder
@@ -49,6 +53,8 @@ POSTGRESQL = Capabilities(
     planner_estimates=True,
     bulk_copy=True,
     indexed_prefix_like=True,
+    percentiles=True,
+    advisory_locks=True,
     naive_timestamps=False,
     embedded=False,
     alters_by_rebuild=False,
@@ -62,6 +68,8 @@ SQLITE = Capabilities(
     planner_estimates=False,
     bulk_copy=False,
     indexed_prefix_like=False,
+    percentiles=False,
+    advisory_locks=False,
     naive_timestamps=True,
     embedded=True,
     alters_by_rebuild=True,

@@ -60,6 +60,21 @@ class Quintiles:
     computed_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class NotRankedYet:
+    """No fifths stored yet: they are computed in the background (customers/statistics.py), never in a request."""
+
+    refresh_seconds: int  # 0: only at start-up and by `shopcrm refresh-stats`
+
+
+def _every(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return "hour" if seconds == 3600 else f"{seconds // 3600} hours"
+    if seconds % 60 == 0:
+        return "minute" if seconds == 60 else f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
+
+
 def _score(value: float, bounds: Sequence[float], *, lower_is_better: bool = False) -> int:
     """1..5 by which fifth `value` falls into; ties go to the higher fifth so equal values score equally."""
     fifth = 1 + sum(1 for b in bounds if value > b)
@@ -87,7 +102,7 @@ def rfm_group(r: int, f: int, m: int) -> str:
     return "Hibernating"
 
 
-def rfm(days_since_last: int | None, orders: int, spend: Decimal, q: Quintiles | None) -> RfmInsight:
+def rfm(days_since_last: int | None, orders: int, spend: Decimal, q: Quintiles | NotRankedYet | None) -> RfmInsight:
     if days_since_last is None or orders == 0:
         return RfmInsight(
             recency=None,
@@ -95,6 +110,18 @@ def rfm(days_since_last: int | None, orders: int, spend: Decimal, q: Quintiles |
             monetary=None,
             group="No orders yet",
             basis="Scores need at least one order that was not cancelled or refunded.",
+        )
+    if isinstance(q, NotRankedYet):
+        when = f"at start-up and every {_every(q.refresh_seconds)}" if q.refresh_seconds else "at start-up"
+        return RfmInsight(
+            recency=None,
+            frequency=None,
+            monetary=None,
+            group="Not ranked yet",
+            basis=(
+                "Scores rank a customer against all customers with orders. That ranking is computed in the "
+                f"background ({when}, and after data loads) and has not been computed yet."
+            ),
         )
     if q is None or q.customers < 5:
         return RfmInsight(
@@ -109,7 +136,8 @@ def rfm(days_since_last: int | None, orders: int, spend: Decimal, q: Quintiles |
     m = _score(float(spend), q.monetary)
     basis = (
         f"Last order {days_since_last} days ago, {orders} orders, {spend:,.2f} spent, each ranked in fifths "
-        f"against {q.customers:,} customers with orders (5 = best fifth)."
+        f"against {q.customers:,} customers with orders (5 = best fifth; fifths as of "
+        f"{q.computed_at:%Y-%m-%d %H:%M} UTC)."
     )
     return RfmInsight(recency=r, frequency=f, monetary=m, group=rfm_group(r, f, m), basis=basis)
 

@@ -1,10 +1,11 @@
-"""Customer table."""
+"""Customer table, and the statistics computed across all customers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -78,3 +79,57 @@ class Customer(TimestampMixin, Base):
         ),
         Index("ix_customers_phone_range", "phone", info={"sqlite_only": True}).ddl_if(dialect="sqlite"),
     )
+
+
+STATISTICS_ROW_ID = 1
+T = TypeVar("T")
+
+
+class CustomerStatistics(Base):
+    """Figures across all customers, computed in the background (customers/statistics.py), never in a request.
+
+    One row (id 1), replaced by each computation and read by its key. The RFM fifths are, per measure, the
+    values at 0-based positions n*i//5 (i = 1..4) in ascending order among the n customers with orders: what
+    `ORDER BY col OFFSET n*i//5 LIMIT 1` returns. Recency is kept as last-order times, so the days are
+    counted from the moment the row is read. A further statistic is more columns here and more aggregates in
+    the same one-pass statement (customers/queries.py).
+    """
+
+    __tablename__ = "customer_statistics"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    compute_ms: Mapped[int] = mapped_column(Integer)
+    # Customers with at least one order that counts: the population the fifths rank against.
+    customers_with_orders: Mapped[int] = mapped_column(Integer)
+    last_order_at_p20: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_order_at_p40: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_order_at_p60: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_order_at_p80: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    total_orders_p20: Mapped[int | None] = mapped_column(Integer)
+    total_orders_p40: Mapped[int | None] = mapped_column(Integer)
+    total_orders_p60: Mapped[int | None] = mapped_column(Integer)
+    total_orders_p80: Mapped[int | None] = mapped_column(Integer)
+    total_spend_p20: Mapped[Decimal | None] = mapped_column(Money())
+    total_spend_p40: Mapped[Decimal | None] = mapped_column(Money())
+    total_spend_p60: Mapped[Decimal | None] = mapped_column(Money())
+    total_spend_p80: Mapped[Decimal | None] = mapped_column(Money())
+
+    __table_args__ = (CheckConstraint(f"id = {STATISTICS_ROW_ID}", name="single_row"),)
+
+    @property
+    def last_order_at_fifths(self) -> tuple[dt.datetime, ...]:
+        return _present(self.last_order_at_p20, self.last_order_at_p40, self.last_order_at_p60, self.last_order_at_p80)
+
+    @property
+    def total_orders_fifths(self) -> tuple[int, ...]:
+        return _present(self.total_orders_p20, self.total_orders_p40, self.total_orders_p60, self.total_orders_p80)
+
+    @property
+    def total_spend_fifths(self) -> tuple[Decimal, ...]:
+        return _present(self.total_spend_p20, self.total_spend_p40, self.total_spend_p60, self.total_spend_p80)
+
+
+def _present(*values: T | None) -> tuple[T, ...]:
+    """All four boundaries, or none (no customer with orders)."""
+    return tuple(v for v in values if v is not None) if all(v is not None for v in values) else ()

@@ -12,9 +12,8 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
-from shopcrm.customers import insights
+from shopcrm.customers import insights, statistics
 from shopcrm.customers import service as customers_service
-from shopcrm.customers.queries import QuintileCache
 from shopcrm.customers.schemas import CategoryInsight, CustomerInsights, CustomerProfile, CustomerStats, TierInfo
 from shopcrm.db import utcnow
 from shopcrm.orders import service
@@ -29,16 +28,17 @@ class CustomerDetails(BaseModel):
     insights: CustomerInsights
 
 
-async def customer_details(
-    session: AsyncSession, *, customer_id: int, settings: Settings, quintiles: QuintileCache
-) -> CustomerDetails:
-    """The customer, their figures and tier, their latest orders, and what those say (each with its basis)."""
+async def customer_details(session: AsyncSession, *, customer_id: int, settings: Settings) -> CustomerDetails:
+    """The customer, their figures and tier, their latest orders, and what those say (each with its basis).
+
+    The RFM fifths are the stored ones (one key lookup): computed in the background, never here."""
     customer = await customers_service.get_customer(session, customer_id)
     now = utcnow()
     days_since = (now - customer.last_order_at).days if customer.last_order_at else None
     order_times = await service.counted_order_times(session, customer_id=customer.id)
     recent = await service.recent_orders(session, customer_id=customer.id, limit=10)
     category, share = await service.favourite_category(session, customer_id=customer.id)
+    quintiles = await statistics.stored_quintiles(session, refresh_seconds=settings.stats_refresh_seconds)
     average = (
         (customer.total_spend / customer.total_orders).quantize(Decimal("0.01")) if customer.total_orders else None
     )
@@ -56,7 +56,7 @@ async def customer_details(
         tier=insights.tier_info(customer.total_spend, settings),
         recent_orders=recent,
         insights=CustomerInsights(
-            rfm=insights.rfm(days_since, customer.total_orders, customer.total_spend, await quintiles.get(session)),
+            rfm=insights.rfm(days_since, customer.total_orders, customer.total_spend, quintiles),
             favourite_category=CategoryInsight(
                 category=category,
                 share_of_spend=share,

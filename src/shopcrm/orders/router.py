@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response, status
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
-from shopcrm.customers.deps import Quintiles
 from shopcrm.orders import customer_details as details
 from shopcrm.orders import ingestion, service
 from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
@@ -67,6 +66,6 @@ async def update_order_status(
 
 @customer_details_router.get("/{customer_id}/details", response_model=details.CustomerDetails, name="details")
 async def customer_details(
-    customer_id: IdPath, _: CurrentUser, db: ReadSession, settings: AppSettings, quintiles: Quintiles
+    customer_id: IdPath, _: CurrentUser, db: ReadSession, settings: AppSettings
 ) -> details.CustomerDetails:
-    return await details.customer_details(db, customer_id=customer_id, settings=settings, quintiles=quintiles)
+    return await details.customer_details(db, customer_id=customer_id, settings=settings)
