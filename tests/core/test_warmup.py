@@ -29,6 +29,7 @@ async def test_startup_opens_the_pools_so_the_first_request_does_not(settings: S
         event.listen(engine.sync_engine, "connect", lambda *args: connects.append(args))
     app = create_app(settings, database)
     async with app.router.lifespan_context(app):
+        await app.state.customer_statistics.wait_idle()  # its start-up computation uses the pools too
         opened_at_startup = len(connects)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -238,3 +238,24 @@ async def test_the_timer_recomputes_and_stops_cleanly(database: Database, monkey
     assert computations == sorted(computations)
     assert not refresher.running
     assert not our_tasks()
+
+
+async def test_a_process_starting_keeps_statistics_younger_than_one_interval(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await refresh_statistics(database)  # as another process did a moment ago
+    computed: list[object] = []
+    real = statistics.refresh_statistics
+
+    async def counted(db: Database, *, max_age: dt.timedelta | None = None) -> CustomerStatistics | None:
+        row = await real(db, max_age=max_age)
+        if row is not None:
+            computed.append(row)
+        return row
+
+    monkeypatch.setattr(statistics, "refresh_statistics", counted)
+    refresher = StatisticsRefresher(database, interval_s=600)
+    refresher.start()
+    await refresher.wait_idle()
+    await refresher.stop()
+    assert computed == []  # the start-up pass found them fresh and left them

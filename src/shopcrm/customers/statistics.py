@@ -153,7 +153,10 @@ class StatisticsRefresher:
         return self._timer is not None and not self._timer.done()
 
     async def _loop(self) -> None:
-        max_age = dt.timedelta(seconds=self.interval_s / 2) if self.interval_s else None
+        # At start-up, statistics younger than one interval are kept: a restart or another process starting
+        # would otherwise put a pass over every customer beside its first requests. After that, half an
+        # interval, so that with N processes one of them computes about once per interval.
+        max_age = dt.timedelta(seconds=self.interval_s) if self.interval_s else None
         while True:
             try:
                 await self.refresh(max_age=max_age)
@@ -165,4 +168,5 @@ class StatisticsRefresher:
                     self._first_done.set()
             if not self.interval_s:
                 return
+            max_age = dt.timedelta(seconds=self.interval_s / 2)
             await asyncio.sleep(self.interval_s)
