@@ -159,19 +159,24 @@ async def load_demo_data(
     say(f"generating the {spec.name} data set (seed {seed}, up to {anchor:%Y-%m-%d %H:%M} UTC)")
     dataset = await asyncio.to_thread(generate, spec, seed, anchor)
     phases["generate plan"] = time.perf_counter() - started
-    t0 = time.perf_counter()
-    # Pass 1 over the orders: each customer's order figures, and the row counts.
-    counts = await asyncio.to_thread(lambda: dataset.counts)
-    phases["generate pass 1"] = time.perf_counter() - t0
-    # Pass 2 draws the orders again and builds the rows while they stream into the database; the time
-    # that matters is the summary's, at the end.
-    say(f"planned: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
+    # A PostgreSQL bulk load has no foreign keys while it copies: it writes the customers last and draws
+    # the orders once, collecting each customer's order figures on the way. Otherwise pass 1 collects
+    # them (and the row counts) first and pass 2 draws the orders again. The rows are built while they
+    # stream into the database; the time that matters is the summary's, at the end.
+    if engine.bulk_copy and spec.bulk:
+        say(f"planned: {spec.products:,} products, {spec.customers:,} customers, {spec.orders:,} orders; loading")
+    else:
+        t0 = time.perf_counter()
+        counts = await asyncio.to_thread(lambda: dataset.counts)
+        phases["generate pass 1"] = time.perf_counter() - t0
+        say(f"planned: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
 
     if engine.bulk_copy:
         await _load_postgres(database, dataset, say, phases)
     else:
         await _load_sqlite(database, dataset, say, phases)
 
+    counts = dataset.counts  # known by now
     elapsed = time.perf_counter() - started
     table_seconds = {
         t: round(phases.get(f"copy {t}", 0.0) + phases.get(f"insert {t}", 0.0) + phases.get(f"indexes {t}", 0.0), 3)
@@ -208,14 +213,14 @@ _Built = TypeVar("_Built")
 
 
 async def _prefetched(
-    ds: DemoDataset, build: Callable[[TableChunk], _Built], phases: dict[str, float]
+    ds: DemoDataset, build: Callable[[TableChunk], _Built], phases: dict[str, float], *, customers_last: bool = False
 ) -> AsyncGenerator[tuple[TableChunk, _Built]]:
     """Pass 2's chunks, each drawn and built in a worker thread while the previous one is written.
 
     At most two chunks are alive at once (the one being written, the next being built): that and the
     per-customer arrays are the load's memory. Time spent waiting for a chunk counts as generation.
     """
-    chunks = ds.chunks()
+    chunks = ds.chunks(customers_last=customers_last)
 
     def step() -> tuple[TableChunk, _Built] | None:
         chunk = next(chunks, None)
@@ -241,13 +246,14 @@ async def _prefetched(
 class _Progress:
     """ "<table>: <rows written> / <rows>" after each chunk."""
 
-    def __init__(self, counts: dict[str, int], say: Progress) -> None:
+    def __init__(self, counts: dict[str, int | None], say: Progress) -> None:
         self.counts, self.say = counts, say
         self.done = dict.fromkeys(counts, 0)
 
     def wrote(self, table: str, rows: int) -> None:
         self.done[table] += rows
-        self.say(f"{table}: {self.done[table]:,} / {self.counts[table]:,}")
+        total = self.counts[table]
+        self.say(f"{table}: {self.done[table]:,} / {'?' if total is None else f'{total:,}'}")
 
 
 # ---------------------------------------------------------------- SQLite
@@ -257,7 +263,7 @@ _SQLITE_CACHE_KIB = 131_072  # page cache for the load (the indexes are updated 
 
 async def _load_sqlite(database: Database, ds: DemoDataset, say: Progress, phases: dict[str, float]) -> None:
     """executemany in batches, in one transaction; then ANALYZE, so the planner has statistics."""
-    written = _Progress(ds.counts, say)
+    written = _Progress(dict(ds.counts), say)
     async with database.engine.connect() as conn:
         previous_cache = int((await conn.exec_driver_sql("PRAGMA cache_size")).scalar_one())
         await conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
@@ -466,7 +472,10 @@ async def _copy_all(raw: Any, ds: DemoDataset, *, freeze: bool, say: Progress, p
     """One COPY per chunk: products, customers, then orders, order_items, order_status_events in turn."""
     slice_rows = max(1, ds.size.chunk_rows)
     names = {t: [c.name for c in columns] for t, columns in table_columns().items()}
-    written = _Progress(ds.counts, say)
+    customers_last = ds.size.bulk  # no foreign keys while copying: one pass over the orders
+    size = ds.size
+    known: dict[str, int | None] = {"products": size.products, "customers": size.customers, "orders": size.orders}
+    written = _Progress(dict(ds.counts) if not customers_last else known | dict.fromkeys(LOAD_ORDER[3:]), say)
 
     def encode(chunk: TableChunk) -> list[bytes]:
         # Encoded in slices: the encoder's temporaries grow with the rows encoded at once.
@@ -475,7 +484,7 @@ async def _copy_all(raw: Any, ds: DemoDataset, *, freeze: bool, say: Progress, p
             for a in range(0, chunk.rows, slice_rows)
         ]
 
-    async with aclosing(_prefetched(ds, encode, phases)) as stream:
+    async with aclosing(_prefetched(ds, encode, phases, customers_last=customers_last)) as stream:
         async for chunk, blocks in stream:
             if chunk.rows == 0:
                 continue
