@@ -79,7 +79,7 @@ class DemoSize:
     products: int
     mean_items_per_order: float = 3.0
     bulk: bool = False
-    chunk_rows: int = 200_000
+    chunk_rows: int = 100_000
     postgres_only: bool = False
 
 

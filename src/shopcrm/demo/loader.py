@@ -4,7 +4,13 @@ PostgreSQL loads run in ONE transaction on one connection: lock the five tables,
 empty, (bulk sizes) drop the secondary indexes, unique constraints and foreign keys named in the
 models, COPY, recreate exactly those from the SQLAlchemy metadata, reset the identity sequences,
 ANALYZE, commit. Any failure rolls the whole thing back, DDL included, so the schema always ends
-with all its indexes and constraints and the tables stay empty.
+with all its indexes and constraints and the tables stay empty. Bulk loads copy the customers last
+(no foreign keys then), so the orders are drawn once; the others draw them twice (generate.py).
+
+SQLite loads run executemany in batches in one transaction, then ANALYZE (and PRAGMA optimize).
+
+Rows stream chunk by chunk, the next chunk built in a worker thread while this one is written: memory
+stays bounded (the per-customer arrays plus two chunks) whatever the size.
 """
 
 from __future__ import annotations
