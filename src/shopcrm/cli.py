@@ -55,7 +55,12 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "
 
 @cli.command("demo-data")
 def demo_data(
-    size: Annotated[str, typer.Option(help="small (2k customers) or large (1M customers, PostgreSQL)")] = "small",
+    size: Annotated[
+        str,
+        typer.Option(
+            help="small (2k customers), medium (100k customers, 500k orders) or large (1M customers, PostgreSQL)"
+        ),
+    ] = "small",
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 42,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database has data")] = False,
     anchor: Annotated[
@@ -69,9 +74,10 @@ def demo_data(
     same seed and anchor give the same data."""
     from shopcrm.demo import DemoDataError, has_data, load_demo_data
 
-    if size not in ("small", "large"):
-        raise typer.BadParameter("size must be small or large", param_hint="--size")
-    chosen: Literal["small", "large"] = "small" if size == "small" else "large"
+    sizes: dict[str, Literal["small", "medium", "large"]] = {"small": "small", "medium": "medium", "large": "large"}
+    if size not in sizes:
+        raise typer.BadParameter("size must be small, medium or large", param_hint="--size")
+    chosen = sizes[size]
     ends_at = _demo_anchor(anchor)
 
     async def run() -> None:

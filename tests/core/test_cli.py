@@ -147,3 +147,10 @@ def test_demo_data_ends_today_unless_given_an_anchor(tmp_path: Path):
     bad = run(["demo-data", "--anchor", "yesterday"], f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", tmp_path)
     assert bad.returncode == 2
     assert "YYYY-MM-DD" in bad.stderr
+    bad_size = run(["demo-data", "--size", "huge"], f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", tmp_path)
+    assert bad_size.returncode == 2
+    assert "small, medium or large" in bad_size.stderr
+    # the load ends with ANALYZE: the planner has statistics for the demo tables
+    with sqlite3.connect(fixed / "demo.db") as conn:
+        analyzed = {row[0] for row in conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
+    assert {"customers", "orders", "order_items", "order_status_events", "products"} <= analyzed

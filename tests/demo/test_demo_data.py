@@ -13,7 +13,7 @@ from shopcrm.customers.models import Customer
 from shopcrm.db import Base, Database
 from shopcrm.demo import DemoDataError, has_data, load_demo_data
 from shopcrm.demo.checks import consistency_problems, database_digest, dataset_digest
-from shopcrm.demo.generate import DEFAULT_ANCHOR, SIZES, generate
+from shopcrm.demo.generate import CUSTOMER_BLOCK, DEFAULT_ANCHOR, SIZES, DemoSize, generate
 from shopcrm.orders import service as orders_service
 from shopcrm.orders.models import OrderStatus
 from tests.conftest import empty_all_tables, make_settings
@@ -195,3 +195,52 @@ async def test_large_size_needs_postgresql(migrated_urls: dict[str, str]) -> Non
         assert not await has_data(database)
     finally:
         await database.dispose()
+
+
+def test_sizes() -> None:
+    assert (SIZES["medium"].customers, SIZES["medium"].orders) == (100_000, 500_000)
+    assert not SIZES["small"].postgres_only
+    assert not SIZES["medium"].postgres_only
+    assert SIZES["large"].postgres_only
+
+
+def test_the_chunk_size_does_not_change_the_data() -> None:
+    """Orders are drawn per span of days and customers per block, whatever the chunks are."""
+    size = DemoSize("chunks", customers=CUSTOMER_BLOCK + 500, orders=CUSTOMER_BLOCK + 3_000, products=80)
+    ds = generate(size, 5)
+    assert ds.spans > 1
+    expected = dataset_digest(ds)
+    assert dataset_digest(generate(size, 5), chunk_rows=7) == expected
+    assert dataset_digest(generate(size, 5), chunk_rows=10**9) == expected
+
+    # One pass with the customers last collects the same figures as pass 1 does.
+    one_pass = generate(size, 5)
+    tables = [chunk.table for chunk in one_pass.chunks(chunk_rows=300, customers_last=True)]
+    assert tables[-1] == "customers"
+    assert tables.count("customers") == 2  # two blocks
+    assert tables.count("orders") == ds.spans  # a chunk holds whole spans (here, one each)
+    for name in ("spend", "orders", "first", "last", "any_first", "any_last"):
+        assert (getattr(one_pass.aggregates, name) == getattr(ds.aggregates, name)).all(), name
+    assert one_pass.counts == ds.counts
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+async def test_tiny_chunks_keep_customer_figures_equal_to_their_orders(database: Database, bulk: bool) -> None:
+    size = DemoSize("tiny", customers=400, orders=3_000, products=60, chunk_rows=50, bulk=bulk)
+    report = await load_demo_data(database, size, seed=5)
+    assert report.rows == generate(size, 5).counts
+    assert report.peak_rss_mib > 0
+    async with database.engine.connect() as conn:
+        assert await consistency_problems(conn) == {}
+        assert await database_digest(conn) == dataset_digest(generate(size, 5), chunk_rows=10_000)
+        statuses = {r[0] for r in await conn.execute(text("SELECT DISTINCT status FROM orders"))}
+        assert statuses == {s.value for s in OrderStatus}
+        # every load ends with ANALYZE, so the planner has statistics
+        analyzed_sql = (
+            "SELECT count(DISTINCT tbl) FROM sqlite_stat1 "
+            "WHERE tbl IN ('products', 'customers', 'orders', 'order_items', 'order_status_events')"
+            if database.engine.dialect.name == "sqlite"
+            else "SELECT count(DISTINCT tablename) FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename IN ('products', 'customers', 'orders', 'order_items', 'order_status_events')"
+        )
+        assert (await conn.execute(text(analyzed_sql))).scalar_one() == 5

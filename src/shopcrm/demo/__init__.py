@@ -1,4 +1,4 @@
-"""Deterministic demo data: `load_demo_data(database, "small" | "large", seed=...)`."""
+"""Deterministic demo data: `load_demo_data(database, "small" | "medium" | "large", seed=...)`."""
 
 from shopcrm.demo.generate import DEFAULT_ANCHOR, SIZES, DemoSize
 from shopcrm.demo.loader import DemoDataError, LoadReport, has_data, load_demo_data

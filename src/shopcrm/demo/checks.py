@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from functools import cache
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shopcrm.db import Base
 from shopcrm.demo.encoding import python_values
-from shopcrm.demo.generate import LOAD_ORDER, TABLE_COLUMNS, DemoDataset, DemoSize, generate
+from shopcrm.demo.generate import LOAD_ORDER, DemoDataset, table_columns
 from shopcrm.orders.models import UNCOUNTED_SQL, OrderStatus
 from shopcrm.orders.service import TRANSITIONS
 
@@ -136,35 +135,40 @@ def _row_line(values: tuple[object, ...]) -> bytes:
     return ("\x1f".join(map(_norm, values)) + "\x1e").encode("utf-8")
 
 
-@cache
 def demo_columns() -> dict[str, list[str]]:
     """The columns the demo data writes, per table, sorted."""
-    probe = generate(DemoSize("probe", customers=1, orders=1, products=1))
-    return {t: sorted(c.name for c in TABLE_COLUMNS[t](probe, 0, 0)) for t in LOAD_ORDER}
+    return {t: sorted(c.name for c in columns) for t, columns in table_columns().items()}
+
+
+def _combined(per_table: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for table_name in LOAD_ORDER:
+        h.update(table_name.encode())
+        h.update(per_table[table_name].encode())
+    return h.hexdigest()
 
 
 async def database_digest(conn: AsyncConnection) -> str:
-    """SHA-256 over every demo column of every row of the demo tables, in id order."""
-    h = hashlib.sha256()
+    """SHA-256 over every demo column of every row of the demo tables, table by table, in id order."""
+    per_table: dict[str, str] = {}
     for table_name in LOAD_ORDER:
         table = Base.metadata.tables[table_name]
         names = demo_columns()[table_name]
-        h.update(table_name.encode())
+        h = hashlib.sha256()
         result = await conn.execute(select(*(table.c[n] for n in names)).order_by(table.c.id))
         for row in result:
             h.update(_row_line(tuple(row)))
-    return h.hexdigest()
+        per_table[table_name] = h.hexdigest()
+    return _combined(per_table)
 
 
-def dataset_digest(ds: DemoDataset) -> str:
-    """The same digest computed from the generated arrays (what a load must store)."""
-    h = hashlib.sha256()
-    for table_name in LOAD_ORDER:
-        n = ds.counts[table_name]
-        columns = TABLE_COLUMNS[table_name](ds, 0, n)
-        names = demo_columns()[table_name]
-        by_name = {c.name: python_values(c, n) for c in columns}
-        h.update(table_name.encode())
+def dataset_digest(ds: DemoDataset, chunk_rows: int | None = None) -> str:
+    """The same digest computed from the generated arrays (what a load must store), chunk by chunk."""
+    hashes = {t: hashlib.sha256() for t in LOAD_ORDER}
+    for chunk in ds.chunks(chunk_rows):
+        names = demo_columns()[chunk.table]
+        by_name = {c.name: python_values(c, chunk.rows) for c in chunk.columns()}
+        h = hashes[chunk.table]
         for row in zip(*(by_name[name] for name in names), strict=True):
             h.update(_row_line(row))
-    return h.hexdigest()
+    return _combined({t: h.hexdigest() for t, h in hashes.items()})

@@ -1,18 +1,34 @@
-"""The demo data set as numpy arrays: deterministic for a seed, realistic, consistent.
+"""The demo data set, drawn in chunks: deterministic for a seed, realistic, consistent, bounded memory.
 
-Everything random is drawn here, up front, from one `Generator(PCG64(seed))` in a fixed order, and
-every time is relative to a fixed anchor date, so the same seed gives the same data on any machine
-and any database. The column builders at the bottom turn a slice of rows into `Column`s; they draw
-nothing, so chunking never changes the data.
+Nothing the size of the orders (or of their items or status events) is held at once: any size streams
+into a database with memory bounded by the customers (a few dozen bytes each) and one chunk of orders.
+The randomness is laid out so that the data never depend on the chunk size:
 
-Money is integer cents throughout; times are integer microseconds since the Unix epoch (UTC).
+- `generate()` draws what is per product or per customer from one `Generator(PCG64(seed))`: the products,
+  the customers' lasting attributes (name and address, which an order's shipping fields copy), who buys
+  and how much, the day of each buyer's first order and how many other orders each day has.
+- Orders, their items and their status history are drawn per *span* of consecutive days (one day on the
+  large data set, more on small ones: it depends on the size only), each span from its own generators
+  seeded with (seed, span). Order ids follow time.
+- Pass 1 (`DemoDataset.aggregates`) draws the spans once for what the customers table needs from the
+  orders: counted orders and spend, first and last order times. Pass 2 (`DemoDataset.chunks`) draws the
+  customers' other columns (email, phone, sign-up, consent, status) per block of CUSTOMER_BLOCK customers,
+  each block from its own generator, then draws the spans again and yields their rows, chunk by chunk.
+
+The column builders at the bottom turn rows a..b of a chunk into `Column`s; they draw nothing. Every
+time is relative to a fixed anchor date, so the same seed and anchor give the same data on any machine
+and any database. Money is integer cents throughout; times are integer microseconds since the Unix
+epoch (UTC).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +38,9 @@ from shopcrm.demo.encoding import Column, Part, Vocab, const, digits, num, templ
 from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderStatus
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+F64 = npt.NDArray[np.float64]
+Ints = npt.NDArray[Any]  # small integer types for the per-customer arrays
 Bools = npt.NDArray[np.bool_]
 
 DEFAULT_ANCHOR = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -35,13 +54,23 @@ _STATUS_INDEX = {s: i for i, s in enumerate(ORDER_STATUSES)}
 UNCOUNTED_CODES = np.array(sorted(_STATUS_INDEX[s.value] for s in UNCOUNTED_STATUSES), dtype=np.int64)
 CUSTOMER_STATUSES: tuple[str, ...] = ("active", "inactive", "archived")
 
+# Customers' own columns are drawn per block of this many customers (a constant: the data must not depend
+# on the chunk size). Orders are drawn per span of days holding about SPAN_ORDERS orders on average.
+CUSTOMER_BLOCK = 16_384
+SPAN_ORDERS = 4_096
+_INT32_MAX = np.iinfo(np.int32).max
+# Stream tags, so each part of the data has its own generators: (seed, tag, index).
+_TAG_ORDERS, _TAG_HISTORY, _TAG_CUSTOMERS = 1, 2, 3
+
 
 @dataclass(frozen=True)
 class DemoSize:
     """How much to generate, and how to load it.
 
-    `bulk` selects the PostgreSQL bulk-load technique (drop secondary indexes and foreign keys,
-    COPY, recreate them); it is what `large` uses and what a test can run at a reduced scale.
+    `bulk` selects the PostgreSQL bulk-load technique (drop secondary indexes and foreign keys, COPY,
+    recreate them); SQLite ignores it. `chunk_rows` is about how many orders are drawn and written at a
+    time (and the most rows encoded at once): the memory a load needs beyond the per-customer arrays.
+    `postgres_only` refuses SQLite (far too slow there for the size).
     """
 
     name: str
@@ -50,16 +79,14 @@ class DemoSize:
     products: int
     mean_items_per_order: float = 3.0
     bulk: bool = False
-    chunk_rows: int = 200_000
-
-    @property
-    def postgres_only(self) -> bool:
-        return self.bulk
+    chunk_rows: int = 100_000
+    postgres_only: bool = False
 
 
 SIZES: dict[str, DemoSize] = {
     "small": DemoSize("small", customers=2_000, orders=10_000, products=300),
-    "large": DemoSize("large", customers=1_000_000, orders=5_000_000, products=50_000, bulk=True),
+    "medium": DemoSize("medium", customers=100_000, orders=500_000, products=5_000, bulk=True),
+    "large": DemoSize("large", customers=1_000_000, orders=5_000_000, products=50_000, bulk=True, postgres_only=True),
 }
 
 
@@ -79,13 +106,56 @@ class Products:
 
 
 @dataclass
+class People:
+    """Every customer's lasting attributes (index: id - 1), in small integer types: orders copy them."""
+
+    first: Ints
+    last: Ints
+    country: Ints
+    city: Ints  # index into the flattened city vocabulary
+    street_no: Ints
+    street: Ints
+    street_suffix: Ints
+    unit_kind: Ints
+    unit_no: Ints  # 0: no second address line
+    postal_random: Ints
+
+
+@dataclass
+class Aggregates:
+    """Pass 1: per customer (index: id - 1), what the customers table needs from the orders.
+
+    Times are whole seconds after the start of the history (orders are placed on whole seconds), so
+    they fit int32; a customer without such an order has _INT32_MAX as first and -1 as last.
+    """
+
+    spend: I64  # counted orders' totals, cents
+    orders: I32  # counted orders
+    first: I32  # counted orders' first and last placed_at
+    last: I32
+    any_first: I32  # any order's first and last placed_at
+    any_last: I32
+    items: int  # rows of order_items and order_status_events over all orders
+    events: int
+
+    @classmethod
+    def empty(cls, n: int) -> Aggregates:
+        never, none = np.full(n, _INT32_MAX, dtype=np.int32), np.full(n, -1, dtype=np.int32)
+        spend, orders = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int32)
+        return cls(spend, orders, never, none, never.copy(), none.copy(), 0, 0)
+
+
+@dataclass
 class Customers:
-    first: I64
-    last: I64
+    """The customers table's values for one block of customers, ids offset + 1 ..."""
+
+    offset: int
+    first: Ints
+    last: Ints
     email_prefix: I64  # index into the local-part vocabulary (style x first x last x case)
     domain: I64
-    country: I64
-    city: I64  # index into the flattened city vocabulary
+    country: Ints
+    city: Ints
     phone: I64  # national number
     has_phone: Bools
     status: I64
@@ -95,20 +165,15 @@ class Customers:
     created: I64
     updated: I64
     total_spend: I64
-    total_orders: I64
+    total_orders: I32
     first_order: I64
     last_order: I64
     has_counted_order: Bools
-    street_no: I64
-    street: I64
-    street_suffix: I64
-    unit_kind: I64
-    unit_no: I64  # 0: no second address line
-    postal_random: I64
 
 
 @dataclass
 class Orders:
+    offset: int  # ids offset + 1 ...
     customer_id: I64
     placed: I64
     status: I64
@@ -118,6 +183,7 @@ class Orders:
 
 @dataclass
 class Items:
+    offset: int
     order_id: I64
     product_id: I64
     customer_id: I64
@@ -130,35 +196,400 @@ class Events:
     """Each order's status history, rows grouped by order (ascending) and in time order within one.
 
     `from_status` is the previous row's `to_status` within the order (NULL on its first row), so it is
-    derived when columns are built rather than stored.
+    derived when columns are built rather than stored. A chunk always holds whole orders.
     """
 
+    offset: int
     order_id: I64
+    customer_id: I64
     to_status: npt.NDArray[np.int8]
     changed_at: I64
     first: Bools  # the order's first event (from_status NULL)
 
 
+@dataclass(frozen=True)
+class TableChunk:
+    """Consecutive rows of one table, built on demand: `columns(a, b)` for rows a..b of the chunk."""
+
+    table: str
+    rows: int
+    build: Callable[[int, int], list[Column]]
+
+    def columns(self, a: int = 0, b: int | None = None) -> list[Column]:
+        return self.build(a, self.rows if b is None else b)
+
+
 @dataclass
-class DemoDataset:
-    size: DemoSize
-    seed: int
-    anchor_us: int
-    products: Products
-    customers: Customers
+class _Span:
     orders: Orders
     items: Items
-    events: Events
+    events: Events | None  # None on pass 1
+    event_count: int
+
+
+# ---------------------------------------------------------------- the data set
+
+
+class DemoDataset:
+    """A data set's plan (per product and per customer arrays) and its passes over the orders."""
+
+    def __init__(self, size: DemoSize, seed: int, anchor_us: int) -> None:
+        if size.customers < 1 or size.products < 1 or size.orders < 0:
+            raise ValueError("a demo size needs at least one customer and one product")
+        self.size, self.seed, self.anchor_us = size, seed, anchor_us
+        self.start_us = anchor_us - HISTORY_DAYS * DAY
+        rng = np.random.Generator(np.random.PCG64(seed))
+        self.products = _products(rng, size.products, self.start_us, anchor_us)
+        n_products = size.products
+        # Popularity: a long tail, and cheaper products sell more often.
+        relative_price = self.products.price / np.median(self.products.price)
+        self.product_cum = _cumulative(_zipf(n_products, 0.85)[rng.permutation(n_products)] * relative_price**-0.7)
+        self.people = _people(rng, size.customers)
+
+        # Who buys and how often: ~20% never ordered; order counts log-normal (a few big spenders). Each buyer
+        # has one order on a day drawn for it; the other orders are spread over the days, and each of them
+        # goes to a buyer drawn by weight (as a multinomial over the buyers would).
+        n_customers, n_orders = size.customers, size.orders
+        buyer_ids = np.flatnonzero(rng.random(n_customers) < 0.8).astype(np.int64) + 1
+        if len(buyer_ids) > n_orders:
+            buyer_ids = buyer_ids[:n_orders]
+        if len(buyer_ids) == 0 and n_orders > 0:
+            buyer_ids = np.array([1], dtype=np.int64)
+        weights = np.minimum(np.exp(rng.normal(0.0, 1.0, len(buyer_ids))), 40.0)
+        self.buyer_ids = buyer_ids.astype(np.int32)
+        self.buyer_cum = _cumulative(weights) if len(buyer_ids) else np.ones(1)
+        # When: seasonal days (growth, Nov/Dec peak, Black Friday, weekly rhythm).
+        day_w = _day_weights(dt.datetime.fromtimestamp(self.start_us / SECOND, dt.UTC).date(), HISTORY_DAYS)
+        first_day = _sample(rng, day_w, len(buyer_ids))
+        self.extra_per_day = rng.multinomial(n_orders - len(buyer_ids), day_w / day_w.sum()).astype(np.int64)
+
+        self.span_days = int(min(HISTORY_DAYS, max(1, -(-SPAN_ORDERS * HISTORY_DAYS // max(n_orders, 1)))))
+        self.spans = -(-HISTORY_DAYS // self.span_days)
+        by_day = np.argsort(first_day, kind="stable")
+        self.first_buyer = self.buyer_ids[by_day]
+        self.first_day = first_day[by_day].astype(np.int16)
+        span_of_first = np.bincount(first_day // self.span_days, minlength=self.spans)
+        self.first_start = np.concatenate([[0], np.cumsum(span_of_first)]).astype(np.int64)
+        extra_per_span = np.add.reduceat(self.extra_per_day, np.arange(0, HISTORY_DAYS, self.span_days))
+        self.span_orders = (span_of_first + extra_per_span).astype(np.int64)
+        non_empty = np.flatnonzero(self.span_orders)
+        self.last_span = int(non_empty[-1]) if len(non_empty) else -1
+
+    @cached_property
+    def aggregates(self) -> Aggregates:
+        """Pass 1 over the orders (drawn again by `chunks`)."""
+        agg = Aggregates.empty(self.size.customers)
+        for span in self._spans(history=False):
+            self._accumulate(agg, span)
+        return agg
+
+    def _accumulate(self, agg: Aggregates, span: _Span) -> None:
+        """Add a span's orders to the per-customer figures."""
+        o = span.orders
+        agg.items += len(span.items.order_id)
+        agg.events += span.event_count
+        if len(o.placed) == 0:
+            return
+        # Grouped by customer (sorted), each customer's figures are combined once: no ufunc.at.
+        by_customer = np.argsort(o.customer_id, kind="stable")
+        c = o.customer_id[by_customer] - 1
+        at = ((o.placed[by_customer] - self.start_us) // SECOND).astype(np.int32)
+        starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
+        who = c[starts]
+        agg.any_first[who] = np.minimum(agg.any_first[who], np.minimum.reduceat(at, starts))
+        agg.any_last[who] = np.maximum(agg.any_last[who], np.maximum.reduceat(at, starts))
+        counted = ~np.isin(o.status[by_customer], UNCOUNTED_CODES)
+        c, at, total = c[counted], at[counted], o.total[by_customer][counted]
+        if len(c) == 0:
+            return
+        starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
+        who = c[starts]
+        agg.spend[who] += np.add.reduceat(total, starts)
+        agg.orders[who] += np.diff(np.append(starts, len(c))).astype(np.int32)
+        agg.first[who] = np.minimum(agg.first[who], np.minimum.reduceat(at, starts))
+        agg.last[who] = np.maximum(agg.last[who], np.maximum.reduceat(at, starts))
 
     @property
     def counts(self) -> dict[str, int]:
+        """Rows per table (the order_items and order_status_events counts take pass 1)."""
         return {
-            "products": len(self.products.price),
-            "customers": len(self.customers.first),
-            "orders": len(self.orders.placed),
-            "order_items": len(self.items.order_id),
-            "order_status_events": len(self.events.order_id),
+            "products": self.size.products,
+            "customers": self.size.customers,
+            "orders": self.size.orders,
+            "order_items": self.aggregates.items,
+            "order_status_events": self.aggregates.events,
         }
+
+    def chunks(self, chunk_rows: int | None = None, *, customers_last: bool = False) -> Iterator[TableChunk]:
+        """Every row: products, customers, then orders, order_items and order_status_events chunk by chunk
+        (a chunk: whole spans, at least `chunk_rows` orders).
+
+        Customers come after the orders with `customers_last`: one pass over the orders, which collects
+        the customers' figures as it goes (for a load without foreign keys); otherwise pass 1 runs first.
+        The rows are the same either way.
+        """
+        rows = max(1, chunk_rows or self.size.chunk_rows)
+        n_products = self.size.products
+        for a in range(0, n_products, rows):
+            b = min(n_products, a + rows)
+            yield TableChunk("products", b - a, _shifted(product_columns, self.products, a))
+        if not customers_last:
+            yield from self._customer_chunks()
+        collect = (
+            Aggregates.empty(self.size.customers) if customers_last and "aggregates" not in self.__dict__ else None
+        )
+        pending: list[_Span] = []
+        pending_orders = 0
+        for span in self._spans(history=True):
+            if collect is not None:
+                self._accumulate(collect, span)
+            if len(span.orders.placed):
+                pending.append(span)
+                pending_orders += len(span.orders.placed)
+            if pending_orders >= rows:
+                yield from self._chunk_tables(pending)
+                pending, pending_orders = [], 0
+        if pending:
+            yield from self._chunk_tables(pending)
+        if customers_last:
+            if collect is not None:
+                self.__dict__["aggregates"] = collect  # what pass 1 would have found
+            yield from self._customer_chunks()
+
+    def _customer_chunks(self) -> Iterator[TableChunk]:
+        for k in range(-(-self.size.customers // CUSTOMER_BLOCK)):
+            block = self._customer_block(k)
+            yield TableChunk("customers", len(block.first), _bound(customer_columns, block))
+
+    def _chunk_tables(self, spans: list[_Span]) -> Iterator[TableChunk]:
+        orders = _cat([s.orders for s in spans])
+        items = _cat([s.items for s in spans])
+        events = _cat([s.events for s in spans if s.events is not None])
+        people = self.people
+        yield TableChunk("orders", len(orders.placed), lambda a, b: order_columns(people, orders, a, b))
+        yield TableChunk("order_items", len(items.order_id), _bound(item_columns, items))
+        yield TableChunk("order_status_events", len(events.order_id), _bound(event_columns, events))
+
+    def _spans(self, *, history: bool) -> Iterator[_Span]:
+        status_counts = np.zeros(len(ORDER_STATUSES), dtype=np.int64)
+        offsets = [0, 0, 0]
+        for s in range(self.spans):
+            span = self._span(s, offsets, status_counts if s == self.last_span else None, history=history)
+            status_counts += np.bincount(span.orders.status, minlength=len(ORDER_STATUSES))
+            offsets[0] += len(span.orders.placed)
+            offsets[1] += len(span.items.order_id)
+            offsets[2] += span.event_count
+            yield span
+
+    def _span(self, s: int, offsets: list[int], status_before: I64 | None, *, history: bool) -> _Span:
+        """The orders placed on the span's days, with their items and (`history`) status events."""
+        rng = _rng(self.seed, _TAG_ORDERS, s)
+        d0 = s * self.span_days
+        d1 = min(d0 + self.span_days, HISTORY_DAYS)
+        g0, g1 = int(self.first_start[s]), int(self.first_start[s + 1])
+        extra = self.extra_per_day[d0:d1]
+        others = self.buyer_ids[_pick(rng, self.buyer_cum, int(extra.sum()))]
+        customer = np.concatenate([self.first_buyer[g0:g1], others]).astype(np.int64)
+        day = np.concatenate([self.first_day[g0:g1], np.repeat(np.arange(d0, d1), extra)]).astype(np.int64)
+        n = len(customer)
+        # evening-heavy hours
+        hour = _sample(rng, _HOUR_WEIGHTS, n)
+        second = rng.integers(0, 3600, n)
+        placed = self.start_us + day * DAY + hour * HOUR + second * SECOND
+        by_time = np.argsort(placed, kind="stable")  # order ids follow time
+        placed, customer = placed[by_time], customer[by_time]
+
+        age = self.anchor_us - placed
+        bracket = np.searchsorted(_AGE_BRACKETS_US, age, side="right")
+        u = rng.random(n)
+        status = (u[:, None] >= _CUM_STATUS[bracket]).sum(axis=1).astype(np.int64)
+        if status_before is not None:
+            _ensure_every_status(status, bracket, status_before)
+        delay = _STATUS_DELAY_S[status]
+        delay_s = delay[:, 0] + (rng.random(n) * (delay[:, 1] - delay[:, 0])).astype(np.int64)
+        updated = np.minimum(placed + delay_s * SECOND, self.anchor_us)
+
+        # Items: ~mean_items_per_order lines per order, popular products more often, no product twice.
+        n_products = self.size.products
+        lines = 1 + np.minimum(rng.poisson(max(self.size.mean_items_per_order - 1.0, 0.0), n), 11)
+        lines = np.minimum(lines, n_products).astype(np.int64)
+        local = np.repeat(np.arange(n, dtype=np.int64), lines)
+        product = _pick(rng, self.product_cum, len(local))
+        for _ in range(50):
+            key = local * n_products + product
+            by_key = np.argsort(key, kind="stable")
+            sorted_key = key[by_key]
+            dup = by_key[1:][sorted_key[1:] == sorted_key[:-1]]
+            if len(dup) == 0:
+                break
+            product[dup] = (product[dup] + rng.integers(1, max(n_products, 2), len(dup))) % n_products
+        else:  # pragma: no cover - only with absurd sizes
+            raise RuntimeError("could not make order lines distinct")
+        m = len(local)
+        quantity = 1 + _sample(rng, [0.74, 0.16, 0.05, 0.025, 0.015, 0.01], m)
+        discount = np.where(rng.random(m) < 0.12, rng.choice([10, 15, 20, 25, 30], m), 0)
+        price = self.products.price[product] * (100 - discount) // 100
+        starts = np.cumsum(lines) - lines
+        total = np.add.reduceat(quantity * price, starts) if n else np.zeros(0, dtype=np.int64)
+
+        order_offset, item_offset, event_offset = offsets
+        orders = Orders(order_offset, customer, placed, status, total.astype(np.int64), updated)
+        items = Items(item_offset, order_offset + 1 + local, product + 1, customer[local], quantity, price)
+
+        history_rng = _rng(self.seed, _TAG_HISTORY, s)
+        shape = _event_shape(history_rng, status)
+        events = None
+        if history:
+            index, to_status, changed_at, first = _events(history_rng, shape, orders)
+            events = Events(event_offset, order_offset + 1 + index, customer[index], to_status, changed_at, first)
+        return _Span(orders, items, events, int(shape.counts.sum()))
+
+    def _customer_block(self, k: int) -> Customers:
+        """Customers k * CUSTOMER_BLOCK ...: their own columns drawn, their order figures from pass 1."""
+        agg, p = self.aggregates, self.people
+        a = k * CUSTOMER_BLOCK
+        b = min(self.size.customers, a + CUSTOMER_BLOCK)
+        n = b - a
+        rng = _rng(self.seed, _TAG_CUSTOMERS, k)
+        start_us, anchor_us = self.start_us, self.anchor_us
+
+        first, last = p.first[a:b], p.last[a:b]
+        style = _sample(rng, [0.45, 0.25, 0.2, 0.1], n)
+        capital = (rng.random(n) < 0.05).astype(np.int64)
+        n_first, n_last = len(vocab.FIRST_NAMES), len(vocab.LAST_NAMES)
+        email_prefix = ((style * 2 + capital) * n_first + first.astype(np.int64)) * n_last + last.astype(np.int64)
+        domain = _sample(rng, [w for _, w in vocab.EMAIL_DOMAINS], n)
+
+        countries = vocab.COUNTRIES
+        country = p.country[a:b].astype(np.int64)
+        # One uniform draw per customer picks the prefix (its whole part) and the subscriber digits (the rest).
+        choices = np.array([len(c.mobile) for c in countries], dtype=np.int64)[country]
+        offset = np.concatenate([[0], np.cumsum([len(c.mobile) for c in countries])[:-1]]).astype(np.int64)[country]
+        prefix_value = np.array([int(p) for c in countries for p, _ in c.mobile], dtype=np.int64)
+        prefix_digits = np.array([d for c in countries for _, d in c.mobile], dtype=np.int64)
+        scaled = rng.random(n) * choices
+        pick = np.minimum(scaled.astype(np.int64), choices - 1)
+        scale = 10 ** prefix_digits[offset + pick]
+        subscriber = np.minimum(((scaled - pick) * scale).astype(np.int64), scale - 1)
+        phone = prefix_value[offset + pick] * scale + subscriber
+        has_phone = rng.random(n) < 0.78
+
+        total_orders = agg.orders[a:b]
+        has_counted = total_orders > 0
+        any_last_s = agg.any_last[a:b].astype(np.int64)
+        has_any = any_last_s >= 0
+        any_first = start_us + agg.any_first[a:b].astype(np.int64) * SECOND
+        any_last = start_us + any_last_s * SECOND
+        # Signed up before the first order (often minutes before: at checkout); the rest any time.
+        checkout = rng.random(n) < 0.45
+        lead = np.where(checkout, rng.random(n) * 900, 3600 + rng.random(n) * 180 * 86400).astype(np.int64)
+        never = start_us + (np.sqrt(rng.random(n)) * (anchor_us - start_us)).astype(np.int64)
+        created = np.where(has_any, any_first - lead * SECOND, never) // SECOND * SECOND
+        created = np.minimum(created, np.where(has_any, any_first - SECOND, anchor_us - SECOND))
+
+        unsubscribed = rng.random(n) < 0.07
+        unsubscribed_at = created + (rng.random(n) * (anchor_us - created)).astype(np.int64) // SECOND * SECOND
+        email_consent = (rng.random(n) < 0.68) & ~unsubscribed
+        dormant = ~has_any | (any_last < anchor_us - 365 * DAY)
+        status = np.where(dormant & (rng.random(n) < 0.35), 1, 0)
+        status = np.where(rng.random(n) < 0.03, 2, status).astype(np.int64)
+        updated = np.maximum(created, np.where(has_any, any_last, created))
+        updated = np.maximum(updated, np.where(unsubscribed, unsubscribed_at, created))
+
+        return Customers(
+            offset=a,
+            first=first,
+            last=last,
+            email_prefix=email_prefix,
+            domain=domain,
+            country=country,
+            city=p.city[a:b],
+            phone=phone,
+            has_phone=has_phone,
+            status=status,
+            email_consent=email_consent,
+            unsubscribed=unsubscribed,
+            unsubscribed_at=unsubscribed_at,
+            created=created,
+            updated=updated,
+            total_spend=agg.spend[a:b],
+            total_orders=total_orders,
+            first_order=np.where(has_counted, start_us + agg.first[a:b].astype(np.int64) * SECOND, 0),
+            last_order=np.where(has_counted, start_us + agg.last[a:b].astype(np.int64) * SECOND, 0),
+            has_counted_order=has_counted,
+        )
+
+
+def generate(size: DemoSize, seed: int = 42, anchor: dt.datetime = DEFAULT_ANCHOR) -> DemoDataset:
+    """The data set for (size, seed, anchor): its plan is drawn now, its rows as they are read."""
+    return DemoDataset(size, seed, _unix_us(anchor))
+
+
+def _rng(seed: int, tag: int, index: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64([seed, tag, index]))
+
+
+def _cumulative(weights: npt.ArrayLike) -> F64:
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64))
+    cum /= cum[-1]
+    return cum
+
+
+def _pick(rng: np.random.Generator, cum: F64, n: int) -> I64:
+    """n indices drawn with the weights whose normalised cumulative sums are `cum`."""
+    u = rng.random(n)
+    # Searching sorted keys walks `cum` once instead of jumping around it: ~3x faster on large arrays.
+    by_u = np.argsort(u)
+    idx = np.empty(n, dtype=np.int64)
+    idx[by_u] = np.searchsorted(cum, u[by_u], side="right")
+    return np.minimum(idx, len(cum) - 1)
+
+
+_T = TypeVar("_T", Orders, Items, Events)
+
+
+def _cat(parts: list[_T]) -> _T:
+    """Consecutive pieces of a table as one (the offset is the first piece's)."""
+    if len(parts) == 1:
+        return parts[0]
+    arrays: dict[str, Any] = {
+        f.name: np.concatenate([getattr(p, f.name) for p in parts])
+        for f in dataclasses.fields(parts[0])
+        if f.name != "offset"
+    }
+    return dataclasses.replace(parts[0], **arrays)
+
+
+_C = TypeVar("_C")
+
+
+def _bound(builder: Callable[[_C, int, int], list[Column]], chunk: _C) -> Callable[[int, int], list[Column]]:
+    return lambda a, b: builder(chunk, a, b)
+
+
+def _shifted(
+    builder: Callable[[_C, int, int], list[Column]], data: _C, offset: int
+) -> Callable[[int, int], list[Column]]:
+    return lambda a, b: builder(data, offset + a, offset + b)
+
+
+def _people(rng: np.random.Generator, n: int) -> People:
+    first = _sample(rng, _zipf(len(vocab.FIRST_NAMES), 0.6), n).astype(np.int16)
+    last = _sample(rng, _zipf(len(vocab.LAST_NAMES), 0.6), n).astype(np.int16)
+    countries = vocab.COUNTRIES
+    country = _sample(rng, [c.weight for c in countries], n)
+    city_count = np.array([len(c.cities) for c in countries], dtype=np.int64)
+    city_start = np.concatenate([[0], np.cumsum(city_count)[:-1]]).astype(np.int64)
+    city = _within(rng, city_start[country], city_count[country]).astype(np.int16)
+    street_no = (1 + np.minimum(rng.lognormal(3.5, 1.1, n).astype(np.int64), 9998)).astype(np.int16)
+    street = rng.integers(0, len(vocab.STREETS), n).astype(np.int16)
+    street_suffix = rng.integers(0, len(vocab.STREET_SUFFIXES), n).astype(np.int16)
+    unit_kind = rng.integers(0, len(vocab.UNIT_PREFIXES), n).astype(np.int16)
+    unit_no = np.where(rng.random(n) < 0.25, rng.integers(1, 60, n), 0).astype(np.int8)
+    postal_random = rng.integers(0, 10**8, n).astype(np.int32)
+    return People(
+        first, last, country.astype(np.int16), city, street_no, street, street_suffix, unit_kind, unit_no, postal_random
+    )
 
 
 # ---------------------------------------------------------------- vocabularies (built once)
@@ -332,25 +763,92 @@ _REFUNDED_FROM = np.array([0.0, 0.10, 0.10, 0.20, 0.60])
 _STEP_MEDIAN_S = np.array([0, 300, 4 * 3600, 30 * 3600, 3 * 86400, 6 * 3600, 7 * 86400], dtype=np.float64)
 
 
+_CUM_STATUS = np.cumsum(_STATUS_BY_AGE, axis=1)[:, :-1]
+
+
+def _ensure_every_status(status: I64, bracket: npt.NDArray[np.intp], before: I64) -> None:
+    """Tiny data sets may miss a status by chance; give each missing one to a plausible order.
+
+    Runs on the last span with orders; `before` counts the statuses of the spans before it.
+    """
+    for code in range(len(ORDER_STATUSES)):
+        counts = before + np.bincount(status, minlength=len(ORDER_STATUSES))
+        if len(status) == 0 or counts[code] > 0:
+            continue
+        plausible = (_STATUS_BY_AGE[bracket, code] > 0) & (counts[status] > 1)
+        candidates = np.flatnonzero(plausible)
+        if len(candidates) == 0:
+            candidates = np.flatnonzero(counts[status] > 1)
+        if len(candidates):
+            status[candidates[-1]] = code
+
+
+@dataclass
+class _EventShape:
+    terminal: Bools
+    chain_start: I64
+    chain_end: I64
+    counts: I64  # events per order
+
+
+def _event_shape(rng: np.random.Generator, status: I64) -> _EventShape:
+    """How many events each order has: its path along the fulfilment chain (pass 1 needs only the count)."""
+    n = len(status)
+    terminal = (status == _CANCELLED) | (status == _REFUNDED)
+    # Last chain status reached: the status itself, or where the order left the chain.
+    chain_end = np.where(terminal, 0, status)
+    cancelled, refunded = status == _CANCELLED, status == _REFUNDED
+    chain_end[cancelled] = _sample(rng, _CANCELLED_FROM, int(cancelled.sum()))
+    chain_end[refunded] = _sample(rng, _REFUNDED_FROM, int(refunded.sum()))
+    chain_start = ((rng.random(n) < _ARRIVES_PAID) & (chain_end >= 1)).astype(np.int64)
+    counts = chain_end - chain_start + 1 + terminal
+    return _EventShape(terminal, chain_start, chain_end, counts.astype(np.int64))
+
+
+def _events(
+    rng: np.random.Generator, shape: _EventShape, orders: Orders
+) -> tuple[I64, npt.NDArray[np.int8], I64, Bools]:
+    """The path each order took to its status, ending exactly at its updated_at.
+
+    Returns per event row: the order's index in `orders`, to_status, changed_at, whether it is the
+    order's first. The first event (from NULL to pending, or to paid) is at placed_at; each later one
+    follows the previous by a scaled step, so times strictly increase and never pass the anchor
+    (updated_at does not).
+    """
+    status, n = orders.status, len(orders.status)
+    terminal, chain_start, counts = shape.terminal, shape.chain_start, shape.counts
+    total = int(counts.sum())
+
+    order_index = np.repeat(np.arange(n, dtype=np.int64), counts)
+    first_row = np.cumsum(counts) - counts
+    step = np.arange(total, dtype=np.int64) - first_row[order_index]  # 0 for the first event of an order
+    to_status = chain_start[order_index] + step
+    last = step == counts[order_index] - 1
+    to_status = np.where(last & terminal[order_index], status[order_index], to_status)
+
+    # Times: step durations drawn around their typical value, scaled to fill placed_at .. updated_at,
+    # in whole seconds when the span allows (at least one second per step) and microseconds otherwise.
+    weight = _STEP_MEDIAN_S[to_status] * np.exp(rng.normal(0.0, 0.6, total))
+    weight[step == 0] = 0.0
+    weight_sum = np.add.reduceat(weight, first_row) if n else np.zeros(0)
+    steps = counts - 1
+    span = orders.updated - orders.placed
+    unit = np.where(span >= steps * SECOND, SECOND, 1)
+    spare = span // unit - steps  # units left after one per step
+    share = np.divide(weight, weight_sum[order_index], out=np.zeros(total), where=weight_sum[order_index] > 0)
+    increment = np.where(step > 0, 1 + np.floor(share * spare[order_index]).astype(np.int64), 0)
+    offset = (np.cumsum(increment) - np.cumsum(increment)[first_row][order_index]) * unit[order_index]
+    changed_at = orders.placed[order_index] + offset
+    # The last step takes what rounding left, so a changed order's history ends at its updated_at.
+    changed_at = np.where(last & (step > 0), orders.updated[order_index], changed_at)
+    return order_index, to_status.astype(np.int8), changed_at, step == 0
+
+
 def _unix_us(moment: dt.datetime) -> int:
     if moment.tzinfo is None:
         raise ValueError("anchor must be timezone-aware")
     delta = moment.astimezone(dt.UTC) - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     return (delta.days * 86_400 + delta.seconds) * SECOND + delta.microseconds
-
-
-def generate(size: DemoSize, seed: int = 42, anchor: dt.datetime = DEFAULT_ANCHOR) -> DemoDataset:
-    """Draw the whole data set. Deterministic in (size, seed, anchor)."""
-    if size.customers < 1 or size.products < 1 or size.orders < 0:
-        raise ValueError("a demo size needs at least one customer and one product")
-    rng = np.random.Generator(np.random.PCG64(seed))
-    anchor_us = _unix_us(anchor)
-    start_us = anchor_us - HISTORY_DAYS * DAY
-    products = _products(rng, size.products, start_us, anchor_us)
-    orders, items = _orders_and_items(rng, size, products, start_us, anchor_us)
-    customers = _customers(rng, size.customers, orders, start_us, anchor_us)
-    events = _events(rng, orders)
-    return DemoDataset(size, seed, anchor_us, products, customers, orders, items, events)
 
 
 def _products(rng: np.random.Generator, n: int, start_us: int, anchor_us: int) -> Products:
@@ -380,234 +878,12 @@ def _products(rng: np.random.Generator, n: int, start_us: int, anchor_us: int) -
     return Products(category, adjective, modifier, noun, price, cost, stock, threshold, lead, created, updated)
 
 
-def _orders_and_items(
-    rng: np.random.Generator, size: DemoSize, products: Products, start_us: int, anchor_us: int
-) -> tuple[Orders, Items]:
-    n_customers, n_orders = size.customers, size.orders
-    # Who buys and how often: ~20% never ordered; order counts log-normal (a few big spenders).
-    is_buyer = rng.random(n_customers) < 0.8
-    buyer_ids = np.flatnonzero(is_buyer).astype(np.int64) + 1
-    if len(buyer_ids) > n_orders:
-        buyer_ids = buyer_ids[:n_orders]
-    if len(buyer_ids) == 0 and n_orders > 0:
-        buyer_ids = np.array([1], dtype=np.int64)
-    weights = np.minimum(np.exp(rng.normal(0.0, 1.0, len(buyer_ids))), 40.0)
-    extra = rng.multinomial(n_orders - len(buyer_ids), weights / weights.sum()) if len(buyer_ids) else np.zeros(0)
-    counts = (1 + extra).astype(np.int64)
-    customer_of = np.repeat(buyer_ids, counts)
-
-    # When: seasonal days (growth, Nov/Dec peak, Black Friday, weekly rhythm), evening-heavy hours.
-    day_w = _day_weights((dt.datetime.fromtimestamp(start_us / SECOND, dt.UTC)).date(), HISTORY_DAYS)
-    day = _sample(rng, day_w, n_orders)
-    hour = _sample(rng, _HOUR_WEIGHTS, n_orders)
-    second = rng.integers(0, 3600, n_orders)
-    placed = start_us + day * DAY + hour * HOUR + second * SECOND
-
-    # Order ids follow time.
-    perm = np.argsort(placed, kind="stable")
-    placed = placed[perm]
-    customer_of = customer_of[perm]
-
-    age = anchor_us - placed
-    bracket = np.searchsorted(_AGE_BRACKETS_US, age, side="right")
-    cum_status = np.cumsum(_STATUS_BY_AGE, axis=1)[:, :-1]
-    u = rng.random(n_orders)
-    status = (u[:, None] >= cum_status[bracket]).sum(axis=1).astype(np.int64)
-    _ensure_every_status(status, bracket)
-    delay = _STATUS_DELAY_S[status]
-    delay_s = delay[:, 0] + (rng.random(n_orders) * (delay[:, 1] - delay[:, 0])).astype(np.int64)
-    updated = np.minimum(placed + delay_s * SECOND, anchor_us)
-
-    # Items: ~mean_items_per_order lines per order, popular products more often, no product twice.
-    n_products = len(products.price)
-    lines = 1 + np.minimum(rng.poisson(max(size.mean_items_per_order - 1.0, 0.0), n_orders), 11)
-    lines = np.minimum(lines, n_products).astype(np.int64)
-    order_id = np.repeat(np.arange(1, n_orders + 1, dtype=np.int64), lines)
-    # Popularity: a long tail, and cheaper products sell more often.
-    relative_price = products.price / np.median(products.price)
-    popularity = _zipf(n_products, 0.85)[rng.permutation(n_products)] * relative_price**-0.7
-    product = _sample(rng, popularity, len(order_id))
-    for _ in range(50):
-        key = order_id * n_products + product
-        by_key = np.argsort(key, kind="stable")
-        sorted_key = key[by_key]
-        dup = by_key[1:][sorted_key[1:] == sorted_key[:-1]]
-        if len(dup) == 0:
-            break
-        product[dup] = (product[dup] + rng.integers(1, max(n_products, 2), len(dup))) % n_products
-    else:  # pragma: no cover - only with absurd sizes
-        raise RuntimeError("could not make order lines distinct")
-    quantity = 1 + _sample(rng, [0.74, 0.16, 0.05, 0.025, 0.015, 0.01], len(order_id))
-    discount = np.where(rng.random(len(order_id)) < 0.12, rng.choice([10, 15, 20, 25, 30], len(order_id)), 0)
-    price = products.price[product] * (100 - discount) // 100
-    line_total = quantity * price
-    starts = np.cumsum(lines) - lines
-    total = np.add.reduceat(line_total, starts) if n_orders else np.zeros(0, dtype=np.int64)
-    item_customer = customer_of[order_id - 1]
-
-    orders = Orders(customer_of, placed, status, total.astype(np.int64), updated)
-    items = Items(order_id, product + 1, item_customer, quantity, price)
-    return orders, items
-
-
-def _ensure_every_status(status: I64, bracket: npt.NDArray[np.intp]) -> None:
-    """Tiny data sets may miss a status by chance; give each missing one to a plausible order."""
-    for code in range(len(ORDER_STATUSES)):
-        if len(status) == 0 or (status == code).any():
-            continue
-        counts = np.bincount(status, minlength=len(ORDER_STATUSES))
-        plausible = (_STATUS_BY_AGE[bracket, code] > 0) & (counts[status] > 1)
-        candidates = np.flatnonzero(plausible)
-        if len(candidates) == 0:
-            candidates = np.flatnonzero(counts[status] > 1)
-        if len(candidates):
-            status[candidates[-1]] = code
-
-
-def _events(rng: np.random.Generator, orders: Orders) -> Events:
-    """The path each order took to its status, ending exactly at its updated_at.
-
-    The first event (from NULL to pending, or to paid) is at placed_at; each later one follows the
-    previous by a scaled step, so times strictly increase and never pass the anchor (updated_at does not).
-    """
-    status, n = orders.status, len(orders.status)
-    terminal = (status == _CANCELLED) | (status == _REFUNDED)
-    # Last chain status reached: the status itself, or where the order left the chain.
-    chain_end = np.where(terminal, 0, status)
-    cancelled, refunded = status == _CANCELLED, status == _REFUNDED
-    chain_end[cancelled] = _sample(rng, _CANCELLED_FROM, int(cancelled.sum()))
-    chain_end[refunded] = _sample(rng, _REFUNDED_FROM, int(refunded.sum()))
-    chain_start = ((rng.random(n) < _ARRIVES_PAID) & (chain_end >= 1)).astype(np.int64)
-    counts = chain_end - chain_start + 1 + terminal
-    total = int(counts.sum())
-
-    order_index = np.repeat(np.arange(n, dtype=np.int64), counts)
-    first_row = np.cumsum(counts) - counts
-    step = np.arange(total, dtype=np.int64) - first_row[order_index]  # 0 for the first event of an order
-    to_status = chain_start[order_index] + step
-    last = step == counts[order_index] - 1
-    to_status = np.where(last & terminal[order_index], status[order_index], to_status)
-
-    # Times: step durations drawn around their typical value, scaled to fill placed_at .. updated_at,
-    # in whole seconds when the span allows (at least one second per step) and microseconds otherwise.
-    weight = _STEP_MEDIAN_S[to_status] * np.exp(rng.normal(0.0, 0.6, total))
-    weight[step == 0] = 0.0
-    weight_sum = np.add.reduceat(weight, first_row) if n else np.zeros(0)
-    steps = counts - 1
-    span = orders.updated - orders.placed
-    unit = np.where(span >= steps * SECOND, SECOND, 1)
-    spare = span // unit - steps  # units left after one per step
-    share = np.divide(weight, weight_sum[order_index], out=np.zeros(total), where=weight_sum[order_index] > 0)
-    increment = np.where(step > 0, 1 + np.floor(share * spare[order_index]).astype(np.int64), 0)
-    offset = (np.cumsum(increment) - np.cumsum(increment)[first_row][order_index]) * unit[order_index]
-    changed_at = orders.placed[order_index] + offset
-    # The last step takes what rounding left, so a changed order's history ends at its updated_at.
-    changed_at = np.where(last & (step > 0), orders.updated[order_index], changed_at)
-    return Events(order_index + 1, to_status.astype(np.int8), changed_at, step == 0)
-
-
-def _customers(rng: np.random.Generator, n: int, orders: Orders, start_us: int, anchor_us: int) -> Customers:
-    cust = orders.customer_id
-    counted = ~np.isin(orders.status, UNCOUNTED_CODES)
-    total_orders = np.bincount(cust[counted], minlength=n + 1)[1:].astype(np.int64)
-    spend = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(spend, cust[counted], orders.total[counted])
-    big = np.iinfo(np.int64).max
-    first_order = np.full(n + 1, big, dtype=np.int64)
-    np.minimum.at(first_order, cust[counted], orders.placed[counted])
-    last_order = np.full(n + 1, -1, dtype=np.int64)
-    np.maximum.at(last_order, cust[counted], orders.placed[counted])
-    any_first = np.full(n + 1, big, dtype=np.int64)
-    np.minimum.at(any_first, cust, orders.placed)
-    any_last = np.full(n + 1, -1, dtype=np.int64)
-    np.maximum.at(any_last, cust, orders.placed)
-    first_order, last_order, any_first, any_last = first_order[1:], last_order[1:], any_first[1:], any_last[1:]
-    has_counted = total_orders > 0
-    has_any = any_last >= 0
-
-    first = _sample(rng, _zipf(len(vocab.FIRST_NAMES), 0.6), n)
-    last = _sample(rng, _zipf(len(vocab.LAST_NAMES), 0.6), n)
-    style = _sample(rng, [0.45, 0.25, 0.2, 0.1], n)
-    capital = (rng.random(n) < 0.05).astype(np.int64)
-    n_first, n_last = len(vocab.FIRST_NAMES), len(vocab.LAST_NAMES)
-    email_prefix = ((style * 2 + capital) * n_first + first) * n_last + last
-    domain = _sample(rng, [w for _, w in vocab.EMAIL_DOMAINS], n)
-
-    countries = vocab.COUNTRIES
-    country = _sample(rng, [c.weight for c in countries], n)
-    city_count = np.array([len(c.cities) for c in countries], dtype=np.int64)
-    city_start = np.concatenate([[0], np.cumsum(city_count)[:-1]]).astype(np.int64)
-    city = _within(rng, city_start[country], city_count[country])
-    # One uniform draw per customer picks the prefix (its whole part) and the subscriber digits (the rest).
-    choices = np.array([len(c.mobile) for c in countries], dtype=np.int64)[country]
-    offset = np.concatenate([[0], np.cumsum([len(c.mobile) for c in countries])[:-1]]).astype(np.int64)[country]
-    prefix_value = np.array([int(p) for c in countries for p, _ in c.mobile], dtype=np.int64)
-    prefix_digits = np.array([d for c in countries for _, d in c.mobile], dtype=np.int64)
-    scaled = rng.random(n) * choices
-    pick = np.minimum(scaled.astype(np.int64), choices - 1)
-    scale = 10 ** prefix_digits[offset + pick]
-    subscriber = np.minimum(((scaled - pick) * scale).astype(np.int64), scale - 1)
-    phone = prefix_value[offset + pick] * scale + subscriber
-    has_phone = rng.random(n) < 0.78
-
-    # Signed up before the first order (often minutes before: at checkout); the rest any time.
-    checkout = rng.random(n) < 0.45
-    lead = np.where(checkout, rng.random(n) * 900, 3600 + rng.random(n) * 180 * 86400).astype(np.int64)
-    never = start_us + (np.sqrt(rng.random(n)) * (anchor_us - start_us)).astype(np.int64)
-    created = np.where(has_any, any_first - lead * SECOND, never) // SECOND * SECOND
-    created = np.minimum(created, np.where(has_any, any_first - SECOND, anchor_us - SECOND))
-
-    unsubscribed = rng.random(n) < 0.07
-    unsubscribed_at = created + (rng.random(n) * (anchor_us - created)).astype(np.int64) // SECOND * SECOND
-    email_consent = (rng.random(n) < 0.68) & ~unsubscribed
-    dormant = ~has_any | (any_last < anchor_us - 365 * DAY)
-    status = np.where(dormant & (rng.random(n) < 0.35), 1, 0)
-    status = np.where(rng.random(n) < 0.03, 2, status).astype(np.int64)
-    updated = np.maximum(created, np.where(has_any, any_last, created))
-    updated = np.maximum(updated, np.where(unsubscribed, unsubscribed_at, created))
-
-    street_no = 1 + np.minimum(rng.lognormal(3.5, 1.1, n).astype(np.int64), 9998)
-    street = rng.integers(0, len(vocab.STREETS), n).astype(np.int64)
-    street_suffix = rng.integers(0, len(vocab.STREET_SUFFIXES), n).astype(np.int64)
-    unit_kind = rng.integers(0, len(vocab.UNIT_PREFIXES), n).astype(np.int64)
-    unit_no = np.where(rng.random(n) < 0.25, rng.integers(1, 60, n), 0).astype(np.int64)
-    postal_random = rng.integers(0, 10**8, n).astype(np.int64)
-
-    return Customers(
-        first=first,
-        last=last,
-        email_prefix=email_prefix,
-        domain=domain,
-        country=country,
-        city=city,
-        phone=phone,
-        has_phone=has_phone,
-        status=status,
-        email_consent=email_consent,
-        unsubscribed=unsubscribed,
-        unsubscribed_at=unsubscribed_at,
-        created=created,
-        updated=updated,
-        total_spend=spend[1:],
-        total_orders=total_orders,
-        first_order=np.where(has_counted, first_order, 0),
-        last_order=np.where(has_counted, last_order, 0),
-        has_counted_order=has_counted,
-        street_no=street_no,
-        street=street,
-        street_suffix=street_suffix,
-        unit_kind=unit_kind,
-        unit_no=unit_no,
-        postal_random=postal_random,
-    )
-
-
-# ---------------------------------------------------------------- columns per table (rows a..b)
+# ---------------------------------------------------------------- columns per table (rows a..b of a chunk)
 # Fixed-width columns first: the binary COPY encoder lays them out as one block per row.
 
 
-def product_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
-    p, v = ds.products, VOCABS
+def product_columns(p: Products, a: int, b: int) -> list[Column]:
+    v = VOCABS
     ids = np.arange(a + 1, b + 1, dtype=np.int64)
     cat = p.category[a:b]
     return [
@@ -625,9 +901,9 @@ def product_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
     ]
 
 
-def customer_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
-    c, v = ds.customers, VOCABS
-    ids = np.arange(a + 1, b + 1, dtype=np.int64)
+def customer_columns(c: Customers, a: int, b: int) -> list[Column]:
+    v = VOCABS
+    ids = np.arange(c.offset + a + 1, c.offset + b + 1, dtype=np.int64)
     no_order = ~c.has_counted_order[a:b]
     return [
         num("id", "int8", ids),
@@ -649,19 +925,20 @@ def customer_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
     ]
 
 
-def order_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
-    o, c, v = ds.orders, ds.customers, VOCABS
-    ids = np.arange(a + 1, b + 1, dtype=np.int64)
+def order_columns(people: People, o: Orders, a: int, b: int) -> list[Column]:
+    v = VOCABS
+    ids = np.arange(o.offset + a + 1, o.offset + b + 1, dtype=np.int64)
     cust = o.customer_id[a:b]
     ci = cust - 1
-    unit_no = c.unit_no[ci]
+    unit_no = people.unit_no[ci]
     address: list[Part] = [
-        digits(c.street_no[ci]),
+        digits(people.street_no[ci]),
         const(" "),
-        v.street.pick(c.street[ci]),
+        v.street.pick(people.street[ci]),
         const(" "),
-        v.street_suffix.pick(c.street_suffix[ci]),
+        v.street_suffix.pick(people.street_suffix[ci]),
     ]
+    city = people.city[ci]
     return [
         num("id", "int8", ids),
         num("customer_id", "int8", cust),
@@ -672,19 +949,18 @@ def order_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
         text("order_number", const("SO-"), digits(ids + 100_000)),
         text("status", v.order_status.pick(o.status[a:b])),
         text("currency", const("USD")),
-        text("shipping_name", v.first.pick(c.first[ci]), const(" "), v.last.pick(c.last[ci])),
+        text("shipping_name", v.first.pick(people.first[ci]), const(" "), v.last.pick(people.last[ci])),
         text("shipping_address1", *address),
-        text("shipping_address2", v.unit.pick(c.unit_kind[ci]), digits(unit_no), null=unit_no == 0),
-        text("shipping_city", v.city.pick(c.city[ci])),
-        text("shipping_postal_code", template_fill(v.postal, c.city[ci], c.postal_random[ci])),
-        text("shipping_country", v.country.pick(c.country[ci])),
+        text("shipping_address2", v.unit.pick(people.unit_kind[ci]), digits(unit_no), null=unit_no == 0),
+        text("shipping_city", v.city.pick(city)),
+        text("shipping_postal_code", template_fill(v.postal, city, people.postal_random[ci].astype(np.int64))),
+        text("shipping_country", v.country.pick(people.country[ci])),
     ]
 
 
-def item_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
-    i = ds.items
+def item_columns(i: Items, a: int, b: int) -> list[Column]:
     return [
-        num("id", "int8", np.arange(a + 1, b + 1, dtype=np.int64)),
+        num("id", "int8", np.arange(i.offset + a + 1, i.offset + b + 1, dtype=np.int64)),
         num("order_id", "int8", i.order_id[a:b]),
         num("product_id", "int8", i.product_id[a:b]),
         num("customer_id", "int8", i.customer_id[a:b]),
@@ -693,9 +969,8 @@ def item_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
     ]
 
 
-def event_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
-    e, v = ds.events, VOCABS
-    order_id = e.order_id[a:b]
+def event_columns(e: Events, a: int, b: int) -> list[Column]:
+    v = VOCABS
     first = e.first[a:b]
     # from_status: the previous row's to_status (the same order's previous event unless this is its first).
     previous = np.zeros(b - a, dtype=np.int8)
@@ -703,20 +978,23 @@ def event_columns(ds: DemoDataset, a: int, b: int) -> list[Column]:
         previous[1:] = e.to_status[a : b - 1]
         previous[0] = e.to_status[a - 1] if a > 0 else 0
     return [
-        num("id", "int8", np.arange(a + 1, b + 1, dtype=np.int64)),
-        num("order_id", "int8", order_id),
-        num("customer_id", "int8", ds.orders.customer_id[order_id - 1]),
+        num("id", "int8", np.arange(e.offset + a + 1, e.offset + b + 1, dtype=np.int64)),
+        num("order_id", "int8", e.order_id[a:b]),
+        num("customer_id", "int8", e.customer_id[a:b]),
         num("changed_at", "timestamptz", e.changed_at[a:b]),
         text("from_status", v.order_status.pick(previous), null=first),
         text("to_status", v.order_status.pick(e.to_status[a:b])),
     ]
 
 
-TABLE_COLUMNS = {
-    "products": product_columns,
-    "customers": customer_columns,
-    "orders": order_columns,
-    "order_items": item_columns,
-    "order_status_events": event_columns,
-}
 LOAD_ORDER: tuple[str, ...] = ("products", "customers", "orders", "order_items", "order_status_events")
+
+
+@cache
+def table_columns() -> dict[str, list[Column]]:
+    """Each table's columns (names and kinds, no rows), from a one-order probe."""
+    probe = generate(DemoSize("probe", customers=1, orders=1, products=1))
+    columns: dict[str, list[Column]] = {}
+    for chunk in probe.chunks():
+        columns.setdefault(chunk.table, chunk.columns(0, 0))
+    return {t: columns[t] for t in LOAD_ORDER}

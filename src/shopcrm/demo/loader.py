@@ -4,7 +4,13 @@ PostgreSQL loads run in ONE transaction on one connection: lock the five tables,
 empty, (bulk sizes) drop the secondary indexes, unique constraints and foreign keys named in the
 models, COPY, recreate exactly those from the SQLAlchemy metadata, reset the identity sequences,
 ANALYZE, commit. Any failure rolls the whole thing back, DDL included, so the schema always ends
-with all its indexes and constraints and the tables stay empty.
+with all its indexes and constraints and the tables stay empty. Bulk loads copy the customers last
+(no foreign keys then), so the orders are drawn once; the others draw them twice (generate.py).
+
+SQLite loads run executemany in batches in one transaction, then ANALYZE (and PRAGMA optimize).
+
+Rows stream chunk by chunk, the next chunk built in a worker thread while this one is written: memory
+stays bounded (the per-customer arrays plus two chunks) whatever the size.
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import resource
+import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint, exists, insert, select
 from sqlalchemy.engine import Dialect
@@ -30,16 +39,17 @@ from shopcrm.demo.generate import (
     DEFAULT_ANCHOR,
     LOAD_ORDER,
     SIZES,
-    TABLE_COLUMNS,
     DemoDataset,
     DemoSize,
+    TableChunk,
     generate,
+    table_columns,
 )
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
-SizeName = Literal["small", "large"]
+SizeName = Literal["small", "medium", "large"]
 
 _SQLITE_BATCH = 5_000
 _PG_TYPES: dict[Kind, tuple[str, ...]] = {
@@ -67,11 +77,12 @@ class LoadReport:
     order_items: int
     order_status_events: int
     elapsed_seconds: float  # the whole call: generation + writing + indexes
-    generate_seconds: float
+    generate_seconds: float  # drawing the plan, pass 1, and waiting for pass 2's chunks
     # Writing each table (COPY or inserts) and, on bulk loads, rebuilding its indexes.
     table_seconds: dict[str, float] = field(default_factory=dict)
     # Every step in order: generate, copy <table>, indexes <table>, foreign keys, analyze, commit, ...
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mib: float = 0.0  # the process's peak resident set size when the load ended
 
     @property
     def rows(self) -> dict[str, int]:
@@ -130,8 +141,9 @@ async def load_demo_data(
 ) -> LoadReport:
     """Generate the demo data set for `size` and `seed` and load it into a migrated, empty database.
 
-    Raises DemoDataError when customers or products already has rows (nothing is changed), or when
-    the size needs PostgreSQL and the database is not.
+    The rows are drawn and written chunk by chunk (see generate.py), so memory stays bounded whatever
+    the size. Raises DemoDataError when customers or products already has rows (nothing is changed),
+    or when the size needs PostgreSQL and the database is not.
     """
     spec = resolve_size(size)
     try:
@@ -142,7 +154,7 @@ async def load_demo_data(
     if spec.postgres_only and not engine.bulk_copy:
         raise DemoDataError(
             f"the {spec.name!r} demo data set needs PostgreSQL (bulk COPY); "
-            "set DATABASE_URL to a PostgreSQL database or use --size small"
+            "set DATABASE_URL to a PostgreSQL database or use --size small or medium"
         )
     if await has_data(database):
         raise DemoDataError("the database already has customers or products; demo data loads only into an empty one")
@@ -152,22 +164,31 @@ async def load_demo_data(
     started = time.perf_counter()
     say(f"generating the {spec.name} data set (seed {seed}, up to {anchor:%Y-%m-%d %H:%M} UTC)")
     dataset = await asyncio.to_thread(generate, spec, seed, anchor)
-    phases["generate"] = time.perf_counter() - started
-    counts = dataset.counts
-    # Drawing the numbers is quick; the rows themselves are built while they stream into the database, so
-    # the time that matters is the summary's, at the end.
-    say(f"drawn: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
+    phases["generate plan"] = time.perf_counter() - started
+    # A PostgreSQL bulk load has no foreign keys while it copies: it writes the customers last and draws
+    # the orders once, collecting each customer's order figures on the way. Otherwise pass 1 collects
+    # them (and the row counts) first and pass 2 draws the orders again. The rows are built while they
+    # stream into the database; the time that matters is the summary's, at the end.
+    if engine.bulk_copy and spec.bulk:
+        say(f"planned: {spec.products:,} products, {spec.customers:,} customers, {spec.orders:,} orders; loading")
+    else:
+        t0 = time.perf_counter()
+        counts = await asyncio.to_thread(lambda: dataset.counts)
+        phases["generate pass 1"] = time.perf_counter() - t0
+        say(f"planned: {', '.join(f'{n:,} {t}' for t, n in counts.items())}; loading")
 
     if engine.bulk_copy:
         await _load_postgres(database, dataset, say, phases)
     else:
         await _load_sqlite(database, dataset, say, phases)
 
+    counts = dataset.counts  # known by now
     elapsed = time.perf_counter() - started
     table_seconds = {
         t: round(phases.get(f"copy {t}", 0.0) + phases.get(f"insert {t}", 0.0) + phases.get(f"indexes {t}", 0.0), 3)
         for t in LOAD_ORDER
     }
+    generate_seconds = sum(v for k, v in phases.items() if k.startswith("generate"))
     report = LoadReport(
         size=spec.name,
         seed=seed,
@@ -178,38 +199,111 @@ async def load_demo_data(
         order_items=counts["order_items"],
         order_status_events=counts["order_status_events"],
         elapsed_seconds=elapsed,
-        generate_seconds=phases["generate"],
+        generate_seconds=generate_seconds,
         table_seconds=table_seconds,
         phase_seconds={k: round(v, 3) for k, v in phases.items()},
+        peak_rss_mib=peak_rss_mib(),
     )
     logger.info("demo data loaded: %s", report.summary())
     say(report.summary())
     return report
 
 
+def peak_rss_mib() -> float:
+    """The process's peak resident set size so far, MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
+
+
+_Built = TypeVar("_Built")
+
+
+async def _prefetched(
+    ds: DemoDataset, build: Callable[[TableChunk], _Built], phases: dict[str, float], *, customers_last: bool = False
+) -> AsyncGenerator[tuple[TableChunk, _Built]]:
+    """Pass 2's chunks, each drawn and built in a worker thread while the previous one is written.
+
+    At most two chunks are alive at once (the one being written, the next being built): that and the
+    per-customer arrays are the load's memory. Time spent waiting for a chunk counts as generation.
+    """
+    chunks = ds.chunks(customers_last=customers_last)
+
+    def step() -> tuple[TableChunk, _Built] | None:
+        chunk = next(chunks, None)
+        return None if chunk is None else (chunk, build(chunk))
+
+    pending: asyncio.Future[tuple[TableChunk, _Built] | None] = asyncio.ensure_future(asyncio.to_thread(step))
+    try:
+        while True:
+            t0 = time.perf_counter()
+            item = await pending
+            phases["generate pass 2 (waiting)"] = phases.get("generate pass 2 (waiting)", 0.0) + (
+                time.perf_counter() - t0
+            )
+            if item is None:
+                return
+            pending = asyncio.ensure_future(asyncio.to_thread(step))
+            yield item
+    finally:
+        if not pending.done():
+            pending.cancel()
+
+
+class _Progress:
+    """ "<table>: <rows written> / <rows>" after each chunk."""
+
+    def __init__(self, counts: dict[str, int | None], say: Progress) -> None:
+        self.counts, self.say = counts, say
+        self.done = dict.fromkeys(counts, 0)
+
+    def wrote(self, table: str, rows: int) -> None:
+        self.done[table] += rows
+        total = self.counts[table]
+        self.say(f"{table}: {self.done[table]:,} / {'?' if total is None else f'{total:,}'}")
+
+
 # ---------------------------------------------------------------- SQLite
+
+_SQLITE_CACHE_KIB = 131_072  # page cache for the load (the indexes are updated row by row)
 
 
 async def _load_sqlite(database: Database, ds: DemoDataset, say: Progress, phases: dict[str, float]) -> None:
-    counts = ds.counts
-    async with database.engine.begin() as conn:
-        if await _has_rows(conn):
-            raise DemoDataError("the database already has customers or products")
-        for table_name in LOAD_ORDER:
-            t0 = time.perf_counter()
-            table = Base.metadata.tables[table_name]
-            n = counts[table_name]
-            for a in range(0, n, _SQLITE_BATCH):
-                b = min(n, a + _SQLITE_BATCH)
-                columns = TABLE_COLUMNS[table_name](ds, a, b)
-                names = [c.name for c in columns]
-                values = [python_values(c, b - a) for c in columns]
-                rows = [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
-                await conn.execute(insert(table), rows)
-                say(f"{table_name}: {b:,} / {n:,}")
-            phases[f"insert {table_name}"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-    phases["commit"] = time.perf_counter() - t0
+    """executemany in batches, in one transaction; then ANALYZE, so the planner has statistics."""
+    written = _Progress(dict(ds.counts), say)
+    async with database.engine.connect() as conn:
+        previous_cache = int((await conn.exec_driver_sql("PRAGMA cache_size")).scalar_one())
+        await conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+        await conn.commit()
+        try:
+            async with conn.begin():
+                if await _has_rows(conn):
+                    raise DemoDataError("the database already has customers or products")
+                async with aclosing(_prefetched(ds, lambda _chunk: None, phases)) as stream:
+                    async for chunk, _ in stream:
+                        t0 = time.perf_counter()
+                        table = Base.metadata.tables[chunk.table]
+                        for a in range(0, chunk.rows, _SQLITE_BATCH):
+                            b = min(chunk.rows, a + _SQLITE_BATCH)
+                            columns = chunk.columns(a, b)
+                            names = [c.name for c in columns]
+                            values = [python_values(c, b - a) for c in columns]
+                            rows = [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+                            await conn.execute(insert(table), rows)
+                        key = f"insert {chunk.table}"
+                        phases[key] = phases.get(key, 0.0) + time.perf_counter() - t0
+                        written.wrote(chunk.table, chunk.rows)
+                say("analyze")
+                t0 = time.perf_counter()
+                await conn.exec_driver_sql("ANALYZE")
+                phases["analyze"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+            phases["commit"] = time.perf_counter() - t0
+            await conn.exec_driver_sql("PRAGMA optimize")
+            await conn.commit()
+        finally:
+            await conn.rollback()
+            await conn.exec_driver_sql(f"PRAGMA cache_size = {previous_cache}")
+            await conn.commit()
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -241,7 +335,7 @@ async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, pha
             await raw.execute(f"LOCK TABLE {names_sql} IN {lock_mode} MODE")
             if await raw.fetchval("SELECT EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM products)"):
                 raise DemoDataError("the database already has customers or products")
-            await _check_column_types(raw, ds)
+            await _check_column_types(raw)
 
             freeze = False
             recreate = _Recreate()
@@ -254,10 +348,7 @@ async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, pha
                 frozen = "; rows are written frozen (COPY FREEZE)" if freeze else ""
                 say(f"dropped {dropped} secondary indexes and constraints for the bulk load{frozen}")
 
-            for table_name in LOAD_ORDER:
-                t0 = time.perf_counter()
-                await _copy_table(raw, ds, table_name, freeze=freeze, say=say)
-                phases[f"copy {table_name}"] = time.perf_counter() - t0
+            await _copy_all(raw, ds, freeze=freeze, say=say, phases=phases)
 
             if bulk:
                 for table_name in LOAD_ORDER:
@@ -292,7 +383,7 @@ async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, pha
         phases["commit"] = time.perf_counter() - t0
 
 
-async def _check_column_types(raw: Any, ds: DemoDataset) -> None:
+async def _check_column_types(raw: Any) -> None:
     """Binary COPY needs the exact column types: fail clearly if the schema is not what we encode."""
     for table_name in LOAD_ORDER:
         rows = await raw.fetch(
@@ -301,7 +392,7 @@ async def _check_column_types(raw: Any, ds: DemoDataset) -> None:
             table_name,
         )
         actual = {r["attname"]: r["type"] for r in rows}
-        for col in TABLE_COLUMNS[table_name](ds, 0, 0):
+        for col in table_columns()[table_name]:
             found = actual.get(col.name)
             if found is None or not found.startswith(_PG_TYPES[col.kind]):
                 raise DemoDataError(
@@ -383,32 +474,38 @@ async def _truncate_for_freeze(raw: Any) -> bool:
     return True
 
 
-async def _copy_table(raw: Any, ds: DemoDataset, table_name: str, *, freeze: bool, say: Progress) -> None:
-    n = ds.counts[table_name]
-    if n == 0:
-        return
-    builder = TABLE_COLUMNS[table_name]
-    columns = [c.name for c in builder(ds, 0, 0)]
-    chunk = ds.size.chunk_rows * (4 if table_name in ("order_items", "order_status_events") else 1)
-    ranges = [(a, min(n, a + chunk)) for a in range(0, n, chunk)]
+async def _copy_all(raw: Any, ds: DemoDataset, *, freeze: bool, say: Progress, phases: dict[str, float]) -> None:
+    """One COPY per chunk: products, customers, then orders, order_items, order_status_events in turn."""
+    slice_rows = max(1, ds.size.chunk_rows)
+    names = {t: [c.name for c in columns] for t, columns in table_columns().items()}
+    customers_last = ds.size.bulk  # no foreign keys while copying: one pass over the orders
+    size = ds.size
+    known: dict[str, int | None] = {"products": size.products, "customers": size.customers, "orders": size.orders}
+    written = _Progress(dict(ds.counts) if not customers_last else known | dict.fromkeys(LOAD_ORDER[3:]), say)
 
-    def build(a: int, b: int) -> bytes:
-        return encode_copy_rows(builder(ds, a, b), b - a)
+    def encode(chunk: TableChunk) -> list[bytes]:
+        # Encoded in slices: the encoder's temporaries grow with the rows encoded at once.
+        return [
+            encode_copy_rows(chunk.columns(a, min(chunk.rows, a + slice_rows)), min(chunk.rows, a + slice_rows) - a)
+            for a in range(0, chunk.rows, slice_rows)
+        ]
 
-    async def source() -> AsyncIterator[bytes]:
-        # Encode the next chunk in a worker thread while the server ingests this one.
-        yield COPY_HEADER
-        pending: asyncio.Future[bytes] = asyncio.ensure_future(asyncio.to_thread(build, *ranges[0]))
-        try:
-            for i, (_a, b) in enumerate(ranges):
-                data = await pending
-                if i + 1 < len(ranges):
-                    pending = asyncio.ensure_future(asyncio.to_thread(build, *ranges[i + 1]))
-                yield data
-                say(f"{table_name}: {b:,} / {n:,}")
-        finally:
-            if not pending.done():
-                pending.cancel()
-        yield COPY_TRAILER
+    async with aclosing(_prefetched(ds, encode, phases, customers_last=customers_last)) as stream:
+        async for chunk, blocks in stream:
+            if chunk.rows == 0:
+                continue
 
-    await raw.copy_to_table(table_name, source=source(), columns=columns, format="binary", freeze=freeze or None)
+            async def source(blocks: list[bytes] = blocks) -> AsyncIterator[bytes]:
+                yield COPY_HEADER
+                for block in blocks:
+                    yield block
+                yield COPY_TRAILER
+
+            t0 = time.perf_counter()
+            await raw.copy_to_table(
+                chunk.table, source=source(), columns=names[chunk.table], format="binary", freeze=freeze or None
+            )
+            key = f"copy {chunk.table}"
+            phases[key] = phases.get(key, 0.0) + time.perf_counter() - t0
+            del blocks
+            written.wrote(chunk.table, chunk.rows)
