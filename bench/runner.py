@@ -34,6 +34,7 @@ from bench.floor import Raw
 from bench.http import BenchServer, make_token, server_env
 from bench.scenarios import BenchContext, Load, LoadRun, Pair, Scenario, Timed, discover
 from shopcrm.config import Settings
+from shopcrm.customers.statistics import refresh_statistics
 from shopcrm.db import Base, Database
 from shopcrm.demo import SIZES, LoadReport, load_demo_data
 from shopcrm.demo.generate import LOAD_ORDER
@@ -347,6 +348,9 @@ async def run(url: URL, args: argparse.Namespace) -> int:
         raw_engine = create_async_engine(url, poolclass=NullPool)
         raw_conn = await raw_engine.connect()
         raw = (await raw_conn.get_raw_connection()).driver_connection
+    # What the server's background job keeps fresh (customers/statistics.py), fresh now: the scenarios then
+    # run as on a server that has been up for a while, and no process they start recomputes it.
+    await refresh_statistics(database)
     env = server_env(url_text, os.environ["SHOPCRM_SECRET_KEY"])
     token_name = f"bench-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}"
     server = BenchServer(env, await make_token(env, token_name))
