@@ -236,6 +236,8 @@ async def customer_details(request: Request, _: CurrentUser, customer_id: int) -
         f"WHERE i.customer_id = $1 AND o.{counted} GROUP BY p.category",
         customer_id,
     )
+    # The stored RFM fifths the scores are ranked against (customers/statistics.py), as the product reads them.
+    fifths = await raw.fetch("SELECT * FROM customer_statistics WHERE id = 1")
     by_category = {r["category"]: Decimal(str(r["spend"])) for r in spend}
     favourite = max(sorted(by_category), key=by_category.__getitem__) if by_category else None
     return _answer(
@@ -245,6 +247,7 @@ async def customer_details(request: Request, _: CurrentUser, customer_id: int) -
             "order_times": [r["placed_at"] for r in times],
             "category_spend": spend,
             "favourite_category": favourite,
+            "rfm_fifths": fifths[0] if fifths else None,
         }
     )
 
