@@ -141,12 +141,24 @@ SAMPLE_SCALE_CAP = 50_000
 
 
 def _list_conditions(
-    query: OrderListQuery, caps: Capabilities, *, with_status: bool, customers: ColumnElement[bool] | None = None
+    query: OrderListQuery,
+    caps: Capabilities,
+    *,
+    with_status: bool,
+    customers: ColumnElement[bool] | None = None,
+    by_customer: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """The list's filters; `customers` stands for the search (the ids it found, or the search as a subquery)."""
+    """The list's filters; `customers` stands for the search (the ids it found, or the search as a subquery),
+    `by_customer` when it is a short list of ids."""
     conditions: list[ColumnElement[bool]] = []
     if with_status and query.status is not None:
-        conditions.append(Order.status == query.status.value)
+        if by_customer:
+            # A list of customers: their orders are read through the customer index, then sorted. Written
+            # so no index can serve it, the status must not lead SQLite (no statistics) to walk the whole
+            # status index instead: 520 ms for "delivered" of 2 customers on the medium set, measured.
+            conditions.append(func.coalesce(Order.status, "") == query.status.value)
+        else:
+            conditions.append(Order.status == query.status.value)
     if customers is not None:
         conditions.append(customers)
     if query.order_number:
@@ -182,7 +194,8 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
             exact = sum(row.total_orders for row in found) <= SEARCH_ORDERS
         else:
             customers = Order.customer_id.in_(select(Customer.id).where(search))
-    conditions = _list_conditions(query, caps, with_status=True, customers=customers)
+    by_customer = 0 < len(ids) <= SEARCH_CUSTOMERS
+    conditions = _list_conditions(query, caps, with_status=True, customers=customers, by_customer=by_customer)
     base = (
         select(Order, Customer.first_name, Customer.last_name, Customer.email, _item_count())
         .join(Customer, Customer.id == Order.customer_id)
@@ -205,8 +218,16 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
     if exact:
         return page, await _counted(session, others)
     if caps.planner_estimates:
-        return page, await _estimated(session, others)
-    return page, await _sampled(session, query, caps, search=search, sample=ids[:SAMPLE_CUSTOMERS])
+        counts = await _estimated(session, others)
+    else:
+        counts = await _sampled(session, query, caps, search=search, sample=ids[:SAMPLE_CUSTOMERS])
+    # An estimate never contradicts the page in hand: a first page that is the whole tab is its count.
+    tab = query.status.value if query.status is not None else "all"
+    if query.cursor is None and page.next_cursor is None:
+        counts[tab] = (len(page.rows), True)
+    elif counts[tab][0] < len(page.rows) + 1:
+        counts[tab] = (len(page.rows) + 1, False)
+    return page, counts
 
 
 _TABS = [*(s.value for s in OrderStatus), "all"]
