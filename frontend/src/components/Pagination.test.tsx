@@ -21,6 +21,9 @@ describe('rangeText', () => {
     expect(rangeText({ page: 3, pageSize: 100, itemCount: 100, total: 10000, totalExact: false })).toBe(
       'Showing 201–300 of 10,000+',
     );
+    expect(rangeText({ page: 1, pageSize: 25, itemCount: 25, total: 2554, totalExact: false })).toBe(
+      'Showing 1–25 of ~2,600',
+    );
   });
 
   it('handles an empty page', () => {

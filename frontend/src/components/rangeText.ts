@@ -1,6 +1,6 @@
 import { formatInteger, formatTotal } from '@/lib/format';
 
-/** "Showing 26–50 of 2,000"; "of 10,000+" when the total is a lower bound. */
+/** "Showing 26–50 of 2,000"; "of 10,000+" when the total is a lower bound, "of ~2,600" an estimate. */
 export function rangeText({
   page,
   pageSize,

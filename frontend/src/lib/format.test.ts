@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatCount, formatDay, formatLines, formatLinesAndUnits, formatMoney, formatTotal, humanize } from './format';
+import {
+  estimateLabel,
+  formatCount,
+  formatDay,
+  formatEstimate,
+  formatLines,
+  formatLinesAndUnits,
+  formatMoney,
+  formatTotal,
+  humanize,
+} from './format';
 
 describe('formatMoney', () => {
   it('formats decimal strings in the given currency', () => {
@@ -31,6 +41,20 @@ describe('counts', () => {
     expect(formatCount(10000)).toBe('10,000');
     expect(formatCount(10001)).toBe('10,000+');
     expect(formatCount(75)).toBe('75');
+  });
+
+  it('shows estimates as ~N, two significant figures, and says so', () => {
+    expect(formatEstimate(268)).toBe('~270');
+    expect(formatEstimate(1542)).toBe('~1,500');
+    expect(formatEstimate(19)).toBe('~19');
+    expect(formatEstimate(0)).toBe('~0');
+    expect(formatEstimate(9960)).toBe('~10,000');
+    expect(estimateLabel(1542)).toBe('about 1,500 (estimate)');
+    expect(formatCount(268, false)).toBe('~270');
+    expect(formatCount(268, true)).toBe('268');
+    expect(formatCount(364791, false)).toBe('10,000+');
+    expect(formatTotal(2554, false)).toBe('~2,600');
+    expect(formatTotal(364791, false)).toBe('364,791+');
   });
 
   it('humanizes enum values', () => {

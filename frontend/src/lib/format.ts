@@ -3,7 +3,7 @@
 /** Numbers and money use one fixed locale so that figures read the same everywhere (and in tests). */
 export const NUMBER_LOCALE = 'en-US';
 
-/** The API counts at most this many rows exactly; above it a count is a lower bound. */
+/** The API counts at most this many rows exactly; above it a count is a lower bound or an estimate. */
 export const COUNT_CAP = 10_000;
 
 const integerFormat = new Intl.NumberFormat(NUMBER_LOCALE, { maximumFractionDigits: 0 });
@@ -12,14 +12,39 @@ export function formatInteger(value: number): string {
   return integerFormat.format(value);
 }
 
-/** A total from a list answer: `total_exact: false` means "more than `total`". */
-export function formatTotal(total: number, exact = true): string {
-  return exact ? formatInteger(total) : `${formatInteger(total)}+`;
+/** An estimate rounded to two significant figures: 268 → 270, 1,542 → 1,500, 19 → 19. */
+export function roundEstimate(value: number): number {
+  if (value < 100) return Math.round(value);
+  const step = 10 ** (Math.floor(Math.log10(value)) - 1);
+  return Math.round(value / step) * step;
 }
 
-/** A status-tab count, capped by the server at 10,000. */
-export function formatCount(count: number): string {
-  return count > COUNT_CAP ? `${formatInteger(COUNT_CAP)}+` : formatInteger(count);
+/** "~270": an estimate, rounded. */
+export function formatEstimate(value: number): string {
+  return `~${formatInteger(roundEstimate(value))}`;
+}
+
+/** What a screen reader (and a tooltip) says for an estimate: "about 270 (estimate)". */
+export function estimateLabel(value: number): string {
+  return `about ${formatInteger(roundEstimate(value))} (estimate)`;
+}
+
+/**
+ * A total from a list answer. `total_exact: false` means an estimate: below the cap (a search matching many
+ * customers) it reads "~N"; at or above it, "more than `total`" ("10,000+").
+ */
+export function formatTotal(total: number, exact = true): string {
+  if (exact) return formatInteger(total);
+  return total < COUNT_CAP ? formatEstimate(total) : `${formatInteger(total)}+`;
+}
+
+/**
+ * A status-tab count: above the cap "10,000+" (the server counts no further); an estimate below it "~N";
+ * otherwise the count.
+ */
+export function formatCount(count: number, exact = true): string {
+  if (count > COUNT_CAP) return `${formatInteger(COUNT_CAP)}+`;
+  return exact ? formatInteger(count) : formatEstimate(count);
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();

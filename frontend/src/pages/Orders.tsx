@@ -58,7 +58,12 @@ export default function OrdersPage() {
       title="Orders"
       description="Orders and their items, searchable and sortable."
       above={
-        <OrderStatusTabs value={state.status} counts={page?.status_counts} onChange={(status) => update({ status })} />
+        <OrderStatusTabs
+          value={state.status}
+          counts={page?.status_counts}
+          exact={page?.status_counts_exact}
+          onChange={(status) => update({ status })}
+        />
       }
       controlsAlign="flex-start"
       controls={

@@ -22,12 +22,15 @@ customer_details_router = APIRouter(prefix="/api/customers", tags=["customers"])
 async def list_orders(
     query: Annotated[OrderListQuery, Query()], _: CurrentUser, db: ReadSession, cursors: Cursors
 ) -> OrderPage:
-    page, total, exact, counts = await service.list_orders(db, query=query, cursors=cursors)
+    page, counts = await service.list_orders(db, query=query, cursors=cursors)
+    # The list's own total is one of the tab counts (the chosen status, or all): no second count.
+    total, exact = counts[query.status.value if query.status is not None else "all"]
     return OrderPage(
         items=[service.list_row(row) for row in page.rows],
         total=total,
         total_exact=exact,
-        status_counts=counts,
+        status_counts={name: n for name, (n, _) in counts.items()},
+        status_counts_exact={name: e for name, (_, e) in counts.items()},
         limit=query.limit,
         next_cursor=page.next_cursor,
         prev_cursor=page.prev_cursor,

@@ -79,6 +79,10 @@ class OrderPage(BaseModel):
     total: int
     total_exact: bool
     status_counts: dict[str, int] = Field(description='Orders per status under the same filters, plus "all"')
+    status_counts_exact: dict[str, bool] = Field(
+        description="Per key of status_counts: true when that count is exact. False: an estimate (a search "
+        "matching many customers), or, above 10,000, a lower bound shown as more than 10,000"
+    )
     limit: int
     next_cursor: str | None
     prev_cursor: str | None

@@ -766,6 +766,14 @@ export type OrderPage = {
         [key: string]: number;
     };
     /**
+     * Status Counts Exact
+     *
+     * Per key of status_counts: true when that count is exact. False: an estimate (a search matching many customers), or, above 10,000, a lower bound shown as more than 10,000
+     */
+    status_counts_exact: {
+        [key: string]: boolean;
+    };
+    /**
      * Total
      */
     total: number;

@@ -2,7 +2,7 @@ import { Badge, Tabs } from '@mantine/core';
 
 import type { OrderStatus } from '@/api/client';
 import { statusColor } from '@/components/statusColors';
-import { formatCount, humanize } from '@/lib/format';
+import { COUNT_CAP, estimateLabel, formatCount, humanize } from '@/lib/format';
 
 import { ORDER_STATUSES } from './listState';
 
@@ -12,11 +12,14 @@ const ALL = 'all';
 export function OrderStatusTabs({
   value,
   counts,
+  exact,
   onChange,
 }: {
   value: OrderStatus | undefined;
   /** `status_counts` of the list answer; undefined while loading. */
   counts: Record<string, number> | undefined;
+  /** `status_counts_exact`: false where a count is an estimate (shown "~N"). */
+  exact?: Record<string, boolean> | undefined;
   onChange: (status: OrderStatus | undefined) => void;
 }) {
   const tabs: { key: string; label: string; color: string }[] = [
@@ -33,14 +36,23 @@ export function OrderStatusTabs({
       <Tabs.List aria-label="Order status">
         {tabs.map((tab) => {
           const count = counts?.[tab.key];
+          const estimate = count !== undefined && exact?.[tab.key] === false && count <= COUNT_CAP;
+          const label = estimate ? estimateLabel(count) : undefined;
           return (
             <Tabs.Tab
               key={tab.key}
               value={tab.key}
               data-testid={`status-tab-${tab.key}`}
               rightSection={
-                <Badge size="sm" variant="light" color={tab.color} data-testid={`status-count-${tab.key}`}>
-                  {count === undefined ? '…' : formatCount(count)}
+                <Badge
+                  size="sm"
+                  variant="light"
+                  color={tab.color}
+                  data-testid={`status-count-${tab.key}`}
+                  title={label}
+                  aria-label={label}
+                >
+                  {count === undefined ? '…' : formatCount(count, exact?.[tab.key] ?? true)}
                 </Badge>
               }
             >
