@@ -55,6 +55,8 @@ class Pair:
     project_system: Callable[[Any], Any] | None = None
     project_baseline: Callable[[Any], Any] | None = None
     close: Callable[[], Awaitable[None]] | None = None  # always called after the scenario
+    # When the two answers may legitimately differ in part (estimates), what must agree; default: equality.
+    same: Callable[[Any, Any], bool] | None = None
 
 
 @dataclass(frozen=True)

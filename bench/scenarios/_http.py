@@ -20,6 +20,7 @@ def http_pair(
     baseline_paths: Iterator[str],
     project_system: Callable[[Any], Any],
     project_baseline: Callable[[Any], Any],
+    same: Callable[[Any, Any], bool] | None = None,
 ) -> Pair:
     """Two GETs per round: the next product path and the next floor path (they ask the same question)."""
     assert ctx.server is not None, "HTTP scenarios need the bench server"
@@ -49,6 +50,7 @@ def http_pair(
         project_system=lambda body: project_system(json.loads(body)),
         project_baseline=lambda body: project_baseline(json.loads(body)),
         close=close,
+        same=same,
     )
 
 

@@ -16,22 +16,26 @@ from bench.floor import STATUSES
 from bench.scenarios import BenchContext, Pair, add_scenario
 from bench.scenarios._http import http_pair
 from bench.scenarios.customer_search import random_values
-from shopcrm.core.counting import COUNT_CAP
 
 PAGE = 25
 TARGET_MS = 50.0
 
 
-def _counts(counts: dict[str, int]) -> dict[str, object]:
-    return {k: (v if v <= COUNT_CAP else "more than the cap") for k, v in counts.items()}
-
-
 def _product(a: dict[str, Any]) -> object:
-    return [i["id"] for i in a["items"]], _counts(a["status_counts"])
+    counts = {k: (n, a["status_counts_exact"][k]) for k, n in a["status_counts"].items()}
+    return [i["id"] for i in a["items"]], counts
 
 
 def _floor(b: dict[str, Any]) -> object:
-    return [i["id"] for i in b["items"]], _counts(b["status_counts"])
+    counts = {k: (n, b["exact"].get(k, True)) for k, n in b["status_counts"].items()}
+    return [i["id"] for i in b["items"]], counts
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same page, and the same count on every tab both counted exactly (estimates may differ)."""
+    (ids_a, counts_a), (ids_b, counts_b) = a, b
+    both = [k for k, (_, exact) in counts_a.items() if exact and counts_b.get(k, (0, False))[1]]
+    return ids_a == ids_b and all(counts_a[k][0] == counts_b[k][0] for k in both)
 
 
 async def most_common_last_name(ctx: BenchContext) -> str:
@@ -66,6 +70,7 @@ def make(status: str | None, search: str | None) -> Any:
             _paths("/bench-floor/orders", status, floor_terms),
             _product,
             _floor,
+            same=_same,
         )
 
     return factory

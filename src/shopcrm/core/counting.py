@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, func, literal, select, text, union_all
@@ -27,7 +27,7 @@ async def capped_count(session: AsyncSession, query: Select[Any], cap: int = COU
 
 
 async def capped_counts(
-    session: AsyncSession, queries: Mapping[str, Select[Any]], cap: int = COUNT_CAP
+    session: AsyncSession, queries: Mapping[str, Select[Any]], cap: int = COUNT_CAP, *, same_as: Hashable = None
 ) -> dict[str, tuple[int, bool]]:
     """`capped_count` of several queries in at most two statements, whatever their number.
 
@@ -37,16 +37,31 @@ async def capped_counts(
     status of a few percent is hundreds of thousands of rows read. The others are counted, each up to
     cap + 1 rows, as the columns of one SELECT; one of them past the cap is reported as its estimate
     (at least cap + 1), inexact, as `capped_count` does.
+
+    `same_as`: a key under which `queries` are always the same statements, values included (the orders
+    page's tabs with no filter, say); their EXPLAIN text and counting statement are then built once per
+    process instead of per call, which cost more CPU than the database spent answering them.
     """
-    estimates = await planner_estimates(session, queries) if capabilities_of(session).planner_estimates else {}
+    estimates = (
+        await planner_estimates(session, queries, same_as=same_as) if capabilities_of(session).planner_estimates else {}
+    )
     counted: dict[str, int] = {}
     to_count = [name for name in queries if estimates.get(name, 0) <= cap]
     if to_count:
-        columns = [
-            select(func.count()).select_from(queries[name].limit(cap + 1).subquery()).scalar_subquery().label(f"c{i}")
-            for i, name in enumerate(to_count)
-        ]
-        row = (await session.execute(select(*columns))).one()
+        key = ("count", same_as, tuple(to_count), cap)
+        statement = _BUILT.get(key) if same_as is not None else None
+        if statement is None:
+            columns = [
+                select(func.count())
+                .select_from(queries[name].limit(cap + 1).subquery())
+                .scalar_subquery()
+                .label(f"c{i}")
+                for i, name in enumerate(to_count)
+            ]
+            statement = select(*columns)
+            if same_as is not None:
+                _remember(key, statement)
+        row = (await session.execute(statement)).one()
         counted = {name: int(row[i] or 0) for i, name in enumerate(to_count)}
     result: dict[str, tuple[int, bool]] = {}
     for name in queries:
@@ -65,7 +80,19 @@ async def planner_estimate(session: AsyncSession, query: Select[Any]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-async def planner_estimates(session: AsyncSession, queries: Mapping[str, Select[Any]]) -> dict[str, int]:
+# Statements (and EXPLAIN texts) built for a caller's `same_as` key; a handful per process.
+_BUILT: dict[Hashable, Any] = {}
+
+
+def _remember(key: Hashable, value: Any) -> None:
+    if len(_BUILT) >= 64:
+        _BUILT.clear()
+    _BUILT[key] = value
+
+
+async def planner_estimates(
+    session: AsyncSession, queries: Mapping[str, Select[Any]], *, same_as: Hashable = None
+) -> dict[str, int]:
     """PostgreSQL's row estimate for each of `queries`, from one EXPLAIN of their UNION ALL.
 
     The union is planned without parallel workers (a parallel-unsafe call in a filter that is never run:
@@ -75,14 +102,21 @@ async def planner_estimates(session: AsyncSession, queries: Mapping[str, Select[
     names = list(queries)
     if not names:
         return {}
-    branches = [
-        queries[name].with_only_columns(literal(i).label("branch"), maintain_column_froms=True)
-        for i, name in enumerate(names)
-    ]
-    union = union_all(*branches).subquery()
-    serial = select(union.c.branch).where(func.txid_current().is_not(None))
-    compiled = serial.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    plan = (await session.scalar(text(f"EXPLAIN (FORMAT JSON) {compiled}")))[0]["Plan"]
+    dialect = session.get_bind().dialect
+    key = ("explain", same_as, tuple(names), dialect.name)
+    explain = _BUILT.get(key) if same_as is not None else None
+    if explain is None:
+        branches = [
+            queries[name].with_only_columns(literal(i).label("branch"), maintain_column_froms=True)
+            for i, name in enumerate(names)
+        ]
+        union = union_all(*branches).subquery()
+        serial = select(union.c.branch).where(func.txid_current().is_not(None))
+        compiled = serial.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        explain = text(f"EXPLAIN (FORMAT JSON) {compiled}")
+        if same_as is not None:
+            _remember(key, explain)
+    plan = (await session.scalar(explain))[0]["Plan"]
     if len(names) == 1:
         return {names[0]: int(plan["Plan Rows"])}
     append = _find_append(plan)

@@ -299,7 +299,8 @@ def _tab_queries(conditions: list[ColumnElement[bool]]) -> dict[str, Select[Any]
 async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> Counts:
     """(count, exact) per status and for "all" under the other filters, each capped like any list total,
     in at most two statements (`capped_counts`): an estimate of each, then the ones worth counting."""
-    return await capped_counts(session, _tab_queries(conditions))
+    # With no filter the tabs are the same statements on every request: built once (see capped_counts).
+    return await capped_counts(session, _tab_queries(conditions), same_as=None if conditions else "orders.tabs")
 
 
 def list_row(row: Any) -> OrderListRow:
