@@ -22,9 +22,8 @@ from shopcrm.db import Database
         ("Zoë", {"ix_customers_last_name_range", "ix_customers_first_name_range", "uq_customers_email_lower"}),
     ],
 )
+@pytest.mark.parametrize("engine_name", ["sqlite"], indirect=True)  # SQLite's plan: PostgreSQL keeps LIKE
 async def test_each_search_branch_uses_an_index_on_sqlite(database: Database, q: str, indexes: set[str]):
-    if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's plan")
     query = select(Customer.id).where(search_condition(q, SQLITE))
     compiled = query.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True})
     async with database.engine.connect() as conn:

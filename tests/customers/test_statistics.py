@@ -177,9 +177,8 @@ async def test_concurrent_refreshes_in_a_process_compute_once(database: Database
     assert computed == 2
 
 
+@pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # advisory locks; SQLite is one process
 async def test_another_process_computing_makes_this_one_skip(database: Database, settings: Settings):
-    if settings.database_url.startswith("sqlite"):
-        pytest.skip("advisory locks are PostgreSQL's; SQLite is one process")
     other = create_async_engine(settings.database_url)
     try:
         async with other.connect() as conn:
