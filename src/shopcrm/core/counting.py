@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -78,6 +79,33 @@ async def planner_estimate(session: AsyncSession, query: Select[Any]) -> int:
     compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
     plan = await session.scalar(text(f"EXPLAIN (FORMAT JSON) {compiled}"))
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# How long a process keeps a column's value shares: they change only when PostgreSQL analyzes the table.
+SHARES_MAX_AGE_S = 300.0
+_SHARES: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+
+
+async def column_shares(session: AsyncSession, table: str, column: str) -> dict[str, float]:
+    """PostgreSQL's statistics of `table.column`: the share of rows holding each of its most common values
+    (pg_stats, the figures the planner itself multiplies by), read at most every SHARES_MAX_AGE_S per
+    process. Empty where there are none (a table never analyzed)."""
+    now = time.monotonic()
+    kept = _SHARES.get((table, column))
+    if kept is not None and now - kept[0] < SHARES_MAX_AGE_S:
+        return kept[1]
+    row = (
+        await session.execute(
+            text(
+                "SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = :table AND attname = :column"
+            ),
+            {"table": table, "column": column},
+        )
+    ).first()
+    shares = dict(zip(row.vals, row.freqs, strict=True)) if row is not None and row.vals is not None else {}
+    _SHARES[(table, column)] = (now, shares)
+    return shares
 
 
 # Statements (and EXPLAIN texts) built for a caller's `same_as` key; a handful per process.

