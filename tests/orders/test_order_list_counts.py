@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 
 from shopcrm.auth.models import Role
 from shopcrm.core.counting import capped_counts
+from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import Customer
 from shopcrm.db import Database
 from shopcrm.orders import service
@@ -231,7 +232,7 @@ async def test_a_search_past_the_limits_shows_estimates_and_the_right_rows(
     (flagged so), the rows still exactly the matching orders newest first, page after page."""
     expected = _expected(orders, q)
     for name in limit:
-        monkeypatch.setattr(service, name, 0)
+        monkeypatch.setattr(customers_service if name == "SEARCH_IDS" else service, name, 0)
     monkeypatch.setattr(service, "SAMPLE_CUSTOMERS", 1)
     for tab in [None, *(s.value for s in STATUSES)]:
         want = await _newest_first(database, q, tab)

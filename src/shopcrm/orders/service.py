@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, func, literal, select, union_all, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import User
@@ -18,8 +17,9 @@ from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.core.types import day_end, day_start
+from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import Customer
-from shopcrm.customers.search import like_prefix, search_branches, search_condition
+from shopcrm.customers.search import like_prefix, search_condition
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatus, OrderStatusEvent
 from shopcrm.orders.schemas import (
@@ -134,7 +134,6 @@ async def favourite_category(session: AsyncSession, *, customer_id: int) -> tupl
 # 10-15 us warm, measured, so SEARCH_ORDERS orders stay well inside a 50 ms request, and the count never
 # reads more than SEARCH_ORDER_ROWS (total_orders leaves out cancelled and refunded orders).
 SEARCH_CUSTOMERS = 500
-SEARCH_IDS = 20_000
 SEARCH_ORDERS = 1_500
 SEARCH_ORDER_ROWS = 2 * SEARCH_ORDERS
 SAMPLE_CUSTOMERS = 100
@@ -181,31 +180,6 @@ def _list_conditions(
 Counts = dict[str, tuple[int, bool]]
 
 
-async def _customers_found(
-    session: AsyncSession, q: str, caps: Capabilities, listed: int
-) -> tuple[list[int], int, bool]:
-    """The ids of the customers a search finds (at most `listed`), their orders (customers.total_orders, a
-    customer found by two branches counted twice: at worst an estimate where a count was possible), and
-    whether that is all of them. Each branch is an index-only scan on PostgreSQL, whose ids come back as one
-    array: 20,000 rows through the ORM cost more than 100 ms of CPU, the array about 1."""
-    branches = [select(Customer.id, Customer.total_orders).where(b) for b in search_branches(q, caps)]
-    matches = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery()
-    found = select(matches.c.id, matches.c.total_orders).limit(listed + 1).subquery()
-    if caps.array_parameters:
-        row = (
-            await session.execute(
-                select(
-                    func.array_agg(found.c.id.distinct()).label("ids"),
-                    func.count().label("rows"),
-                    func.coalesce(func.sum(found.c.total_orders), 0).label("orders"),
-                )
-            )
-        ).one()
-        return list(row.ids or ()), int(row.orders), row.rows <= listed
-    rows = (await session.execute(select(found.c.id, found.c.total_orders))).all()
-    return list(dict.fromkeys(r.id for r in rows)), sum(r.total_orders for r in rows), len(rows) <= listed
-
-
 async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: CursorCodec) -> tuple[Page, Counts]:
     """A page of the list and (count, exact) for every tab and "all", in at most three statements."""
     caps = capabilities_of(session)
@@ -220,8 +194,9 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
         # Up to SEARCH_IDS customers are listed where a long list binds as one array (each orders row is then
         # a hash lookup, not a customer row read); elsewhere SEARCH_CUSTOMERS, past which the search stays a
         # subquery.
-        listed = SEARCH_IDS if caps.array_parameters else SEARCH_CUSTOMERS
-        ids, orders_found, complete = await _customers_found(session, query.q, caps, listed)
+        listed = customers_service.SEARCH_IDS if caps.array_parameters else SEARCH_CUSTOMERS
+        found = await customers_service.found_customers(session, query.q, caps, limit=listed)
+        ids, orders_found, complete = found.ids, found.orders, found.complete
         if not ids:
             return Page(rows=[], next_cursor=None, prev_cursor=None), {name: (0, True) for name in _TABS}
         if complete and len(ids) <= SEARCH_CUSTOMERS:
@@ -229,7 +204,7 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
             customers = Order.customer_id.in_(ids)
             exact = orders_found <= SEARCH_ORDERS
         elif complete:
-            customers = Order.customer_id == any_(bindparam("customer_ids", ids, type_=ARRAY(BigInteger)))
+            customers = customers_service.any_id(ids, Order.customer_id)
             estimate_from = Order.customer_id.in_(select(Customer.id).where(search))
         else:
             customers = Order.customer_id.in_(select(Customer.id).where(search))
