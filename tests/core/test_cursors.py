@@ -189,3 +189,16 @@ async def test_cursors_for_the_longest_names_fit_the_cursor_limit(app_client: ht
         assert 500 < len(cursor) <= MAX_CURSOR_LENGTH
         params["cursor"] = cursor
     assert len(seen) == len(set(seen)) == 3
+
+
+async def test_orders_refuse_a_tampered_cursor_when_the_search_finds_nobody(
+    app_client: httpx.AsyncClient, viewer, settings
+):
+    """A search matching no customer answers without reading orders, but still checks the cursor it was sent."""
+    good = CursorCodec(settings.signing_key).encode("order_number", "asc", ["1001"], 5, backwards=False)
+    params = {"sort": "order_number", "order": "asc", "q": "nobody-at-all"}
+    ok = await app_client.get("/api/orders", params={**params, "cursor": good}, headers=viewer)
+    assert ok.status_code == 200
+    assert ok.json()["items"] == []
+    response = await app_client.get("/api/orders", params={**params, "cursor": _flip(good, 0)}, headers=viewer)
+    assert_cursor_refused(response)

@@ -198,6 +198,8 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
         found = await customers_service.found_customers(session, query.q, caps, limit=listed)
         ids, orders_found, complete = found.ids, found.orders, found.complete
         if not ids:
+            if query.cursor:  # a page after nothing is still a cursor to check: a bad one is a 422
+                cursors.decode(query.cursor, query.sort.value, query.order, SORT_KEYS[query.sort])
             return Page(rows=[], next_cursor=None, prev_cursor=None), {name: (0, True) for name in _TABS}
         if complete and len(ids) <= SEARCH_CUSTOMERS:
             few = True
