@@ -24,7 +24,8 @@ from sqlalchemy.engine import make_url
 
 from shopcrm.auth.deps import CurrentUser
 from shopcrm.core.counting import COUNT_CAP
-from shopcrm.customers.search import like_prefix
+from shopcrm.customers.search import like_prefix, prefix_successor
+from shopcrm.customers.service import SEARCH_IDS
 from shopcrm.orders.models import UNCOUNTED_SQL
 from shopcrm.orders.service import (
     SAMPLE_CUSTOMERS,
@@ -125,27 +126,55 @@ def _raw(request: Request) -> Raw:
     return raw
 
 
-def _search(q: str, first: int) -> tuple[str, list[Any]]:
-    """The product's search branches (customers/search.py) as hand SQL on $first, $first+1."""
+def _search_branches(q: str, first: int, sqlite: bool) -> tuple[list[str], list[Any]]:
+    """The product's search branches (customers/search.py) as hand SQL on $first, $first+1, ...: a prefix
+    LIKE on PostgreSQL (text_pattern_ops indexes), a range on SQLite (its expression indexes)."""
     q = " ".join(q.split())
-    p = f"${first}"
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${first + len(args) - 1}"
+
+    def starts(column: str, prefix: str) -> str:
+        if not sqlite:
+            return f"{column} LIKE {arg(like_prefix(prefix))} ESCAPE '\\'"
+        upper = prefix_successor(prefix.lower())
+        low = f"{column} >= {arg(prefix.lower())}"
+        return low if upper is None else f"({low} AND {column} < {arg(upper)})"
+
     if "@" in q:
-        return f"lower(email) LIKE {p} ESCAPE '\\'", [like_prefix(q)]
+        return [starts("lower(email)", q)], args
     digits = q.replace(" ", "").replace("-", "")
     if digits.lstrip("+").isdigit():
-        return f"phone LIKE {p} ESCAPE '\\'", [like_prefix(digits if digits.startswith("+") else "+" + digits)]
+        return [starts("phone", digits if digits.startswith("+") else "+" + digits)], args
     head, _, rest = q.partition(" ")
     if rest:
-        return (
-            f"((lower(first_name) = ${first + 1} AND lower(last_name) LIKE {p} ESCAPE '\\') "
-            f"OR lower(last_name) LIKE ${first + 2} ESCAPE '\\')",
-            [like_prefix(rest), head.lower(), like_prefix(q)],
+        return [
+            f"(lower(first_name) = {arg(head.lower())} AND {starts('lower(last_name)', rest)})",
+            starts("lower(last_name)", q),
+        ], args
+    return [starts("lower(last_name)", q), starts("lower(first_name)", q), starts("lower(email)", q)], args
+
+
+def _search(q: str, first: int, sqlite: bool) -> tuple[str, list[Any]]:
+    branches, args = _search_branches(q, first, sqlite)
+    return "(" + " OR ".join(branches) + ")", args
+
+
+async def _found_ids(raw: Raw, q: str, limit: int) -> tuple[list[int], int, bool]:
+    """PostgreSQL: the customers a search finds, at most `limit`, one index-only scan per branch, as one
+    array; with their orders (total_orders) and whether that is all of them."""
+    branches, args = _search_branches(q, 1, raw.sqlite)
+    union = " UNION ALL ".join(f"SELECT id, total_orders FROM customers WHERE {b}" for b in branches)
+    row = (
+        await raw.fetch(
+            "SELECT array_agg(DISTINCT id) AS ids, count(*) AS n, coalesce(sum(total_orders), 0) AS orders "
+            f"FROM ({union} LIMIT {limit + 1}) s",
+            *args,
         )
-    return (
-        f"(lower(last_name) LIKE {p} ESCAPE '\\' OR lower(first_name) LIKE {p} ESCAPE '\\' "
-        f"OR lower(email) LIKE {p} ESCAPE '\\')",
-        [like_prefix(q)],
-    )
+    )[0]
+    return list(row["ids"] or ()), int(row["orders"]), row["n"] <= limit
 
 
 async def _capped(raw: Raw, select_one: str, args: list[Any]) -> tuple[int, bool]:
@@ -165,7 +194,14 @@ async def customers(
 ) -> Response:
     raw = _raw(request)
     exprs, unique, nullable = SORTS[sort]
-    where, args = _search(q, 1) if q else ("", [])
+    where, args = _search(q, 1, raw.sqlite) if q else ("", [])
+    known: tuple[int, bool] | None = None  # the total, when the search's customers were found first
+    if q and not raw.sqlite:
+        ids, _, complete = await _found_ids(raw, q, SEARCH_IDS)
+        if complete:
+            where, args, known = "id = ANY($1::bigint[])", [ids], (len(ids), True)
+        else:
+            known = (SEARCH_IDS + 1, False)
     op = ">" if order == "asc" else "<"
     keys = [*exprs] if unique else [*exprs, "id"]
     order_by = ", ".join(f"{k} {order.upper()}" for k in keys)
@@ -209,7 +245,7 @@ async def customers(
             rows = await nulls(limit + 1) if (start is None or in_nulls) else []
             if len(rows) <= limit:
                 rows += await values(limit + 1 - len(rows))
-    total, exact = await _capped(raw, f"SELECT 1 FROM customers{' WHERE ' + where if where else ''}", args)
+    total, exact = known or await _capped(raw, f"SELECT 1 FROM customers{' WHERE ' + where if where else ''}", args)
     items = rows[:limit]
     last = items[-1] if len(rows) > limit else None
     columns = [k.removeprefix("lower(").removesuffix(")") for k in (*exprs, "id")]
@@ -273,16 +309,27 @@ async def orders(
     where: list[str] = []
     args: list[Any] = []
     counted = False  # every tab counted exactly from the customers found
+    estimate_where: list[str] | None = None  # the search as the planner estimates it, if not `where`
     if q:
-        search, search_args = _search(q, 1)
-        found = await raw.fetch(
-            f"SELECT id, total_orders FROM customers WHERE {search} LIMIT {SEARCH_CUSTOMERS + 1}", *search_args
-        )
-        if not found:
+        search, search_args = _search(q, 1, raw.sqlite)
+        if raw.sqlite:
+            found = await raw.fetch(
+                f"SELECT id, total_orders FROM customers WHERE {search} LIMIT {SEARCH_CUSTOMERS + 1}", *search_args
+            )
+            ids, orders_found, complete = [r["id"] for r in found], sum(r["total_orders"] for r in found), True
+            complete = len(found) <= SEARCH_CUSTOMERS
+        else:
+            ids, orders_found, complete = await _found_ids(raw, q, SEARCH_IDS)
+        if not ids:
             return _answer({"items": [], "status_counts": dict.fromkeys([*STATUSES, "all"], 0), "exact": {}})
-        if len(found) <= SEARCH_CUSTOMERS:
-            where.append(f"o.customer_id IN ({', '.join(str(int(r['id'])) for r in found)})")
-            counted = sum(int(r["total_orders"]) for r in found) <= SEARCH_ORDERS
+        if complete and len(ids) <= SEARCH_CUSTOMERS:
+            where.append(f"o.customer_id IN ({', '.join(str(int(i)) for i in ids)})")
+            counted = orders_found <= SEARCH_ORDERS
+        elif complete:
+            where.append("o.customer_id = ANY($1::bigint[])")
+            args = [ids]
+            estimate_where = [f"o.customer_id IN (SELECT id FROM customers WHERE {search})"]
+            estimate_args = search_args
         else:
             where.append(f"o.customer_id IN (SELECT id FROM customers WHERE {search})")
             args = search_args
@@ -334,7 +381,12 @@ async def orders(
             "SELECT most_common_vals::text::text[] AS vals, most_common_freqs AS freqs FROM pg_stats "
             "WHERE tablename = 'orders' AND attname = 'status'"
         )
-        if where:
+        if estimate_where is not None:
+            plan = await raw.fetch(
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM orders o WHERE {' AND '.join(estimate_where)}", *estimate_args
+            )
+            rows_left = int(json.loads(plan[0]["QUERY PLAN"])[0]["Plan"]["Plan Rows"])
+        elif where:
             plan = await raw.fetch(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM orders o WHERE {' AND '.join(where)}", *args)
             rows_left = int(json.loads(plan[0]["QUERY PLAN"])[0]["Plan"]["Plan Rows"])
         else:

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import event
 
 from shopcrm.config import Settings
+from shopcrm.core import driver, warmup
+from shopcrm.core.engines import capabilities_of
 from shopcrm.db import Database
 from shopcrm.main import create_app
 from tests.conftest import make_settings
@@ -52,3 +54,32 @@ async def test_a_server_starts_when_the_database_is_unreachable(caplog: pytest.L
     assert answer.status_code == 503
     assert answer.json()["database"] == "unavailable"
     assert any("not reachable at startup" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # the driver statements are PostgreSQL's
+async def test_the_hot_statements_are_prepared_at_startup_and_a_broken_one_is_named(
+    settings: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered = driver.named_statements()
+    assert "orders.recent_of_customer" in registered  # a customer page's statements are among them
+    asked: list[str] = []
+
+    def statements() -> dict[str, str]:
+        asked.append("yes")
+        return {**registered, "test.broken": "SELECT no_such_column FROM customers"}
+
+    monkeypatch.setattr(warmup, "named_statements", statements)
+    database = Database(settings)
+    assert capabilities_of(database.engine).driver_fast_path
+    app = create_app(settings, database)
+    with caplog.at_level(logging.WARNING, logger="shopcrm.core.warmup"):
+        async with app.router.lifespan_context(app):
+            await app.state.customer_statistics.wait_idle()
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+                assert (await client.get("/api/health")).status_code == 200  # the process serves all the same
+    warnings = [r.getMessage() for r in caplog.records]
+    assert asked  # every pool's first connection went through them
+    # The broken one is named (and only it: every real statement prepared against the migrated schema).
+    assert [w for w in warnings if "did not prepare" in w] == [
+        "statement test.broken did not prepare at startup (UndefinedColumnError)"
+    ] * len(asked), warnings

@@ -39,6 +39,11 @@ def named_sql(name: str, sql: str) -> str:
     return sql
 
 
+def named_statements() -> dict[str, str]:
+    """Every statement registered under a name so far (name -> SQL): the hot ones, prepared at start-up."""
+    return {name: sql for sql, name in _NAMES.items()}
+
+
 def statement_name(sql: str | None) -> str:
     """The registered name of a statement, or `sql#` and a hash of its text: never the text or values."""
     if not sql:
@@ -124,6 +129,14 @@ class DriverQuery:
 
     def args(self, params: Mapping[str, Any]) -> list[Any]:
         return [params[name] if name in params else self.defaults[name] for name in self.names]
+
+    async def all(self, conn: AsyncConnection, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        driver = await postgres_driver(conn)
+        if driver is None:
+            return [dict(row) for row in (await conn.execute(self.stmt, dict(params))).mappings()]
+        async with sqlalchemy_errors(conn, driver, self.sql):
+            records = await driver.fetch(self.sql, *self.args(params))
+        return [dict(record) for record in records]
 
     async def first(self, conn: AsyncConnection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         driver = await postgres_driver(conn)

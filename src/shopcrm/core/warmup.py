@@ -4,7 +4,10 @@ Measured on the large data set: the first request of a new process took 90-240 m
 one, for three reasons that have nothing to do with that request: FastAPI builds every route's validation
 models on the first request that walks the routes (about 160 ms for this app), anyio imports its asyncio
 backend on first use, and the pools open their first database connection (connect, then the driver's own
-introspection). uvicorn starts listening only after the app's startup, so doing these there keeps them off
+introspection). The hot statements that run on the driver (core/driver.py) are prepared on each pool's
+first connection too: the server process behind it loads the catalog entries of their tables and indexes
+then, not in front of the first user, and a statement that no longer fits the schema shows in the log at
+start-up. uvicorn starts listening only after the app's startup, so doing these there keeps them off
 the first user's request. A database that cannot be reached at startup is not an error here: the process
 still starts, the pools connect on first use as usual, and /api/health says the database is unavailable.
 """
@@ -19,7 +22,9 @@ import anyio.lowlevel
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shopcrm.core.driver import named_statements, postgres_driver
 from shopcrm.db import Database
 
 logger = logging.getLogger(__name__)
@@ -37,5 +42,17 @@ async def ready(app: FastAPI, database: Database) -> None:
             for engine in engines:
                 async with engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
+                    await _prepare_hot_statements(conn)
     except Exception as exc:
         logger.warning("database not reachable at startup (%s); connecting on first use", type(exc).__name__)
+
+
+async def _prepare_hot_statements(conn: AsyncConnection) -> None:
+    driver = await postgres_driver(conn)
+    if driver is None:
+        return
+    for name, sql in named_statements().items():
+        try:
+            await driver.prepare(sql)
+        except Exception as exc:  # the schema is not migrated yet, say: the request will say so too
+            logger.warning("statement %s did not prepare at startup (%s)", name, type(exc).__name__)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.auth.models import User
 from shopcrm.core.counting import capped_counts, column_shares, planner_estimate
+from shopcrm.core.driver import DriverQuery
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
@@ -47,6 +48,8 @@ TRANSITIONS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
 }
 
 COUNTED = Order.status.not_in([s.value for s in UNCOUNTED_STATUSES])
+# The same test without an expanding IN list, for statements compiled once for the driver (DriverQuery).
+COUNTED_FIXED = and_(*(Order.status != s.value for s in UNCOUNTED_STATUSES))
 CENT = Decimal("0.01")
 
 SORT_KEYS: dict[OrderSort, SortKey] = {
@@ -56,10 +59,14 @@ SORT_KEYS: dict[OrderSort, SortKey] = {
 }
 
 
+# Statements are immutable, so this correlated subquery is built once and used in every list.
+_ITEM_COUNT = (
+    select(func.count()).select_from(OrderItem).where(OrderItem.order_id == Order.id).scalar_subquery()
+).label("item_count")
+
+
 def _item_count() -> Any:
-    return (select(func.count()).select_from(OrderItem).where(OrderItem.order_id == Order.id).scalar_subquery()).label(
-        "item_count"
-    )
+    return _ITEM_COUNT
 
 
 # --- reads -----------------------------------------------------------------------------------------
@@ -70,21 +77,49 @@ async def get_order_by_number(session: AsyncSession, order_number: str) -> Order
     return await session.scalar(select(Order).where(Order.order_number == order_number))
 
 
-async def counted_order_times(session: AsyncSession, *, customer_id: int) -> list[dt.datetime]:
-    rows = await session.scalars(
-        select(Order.placed_at).where(Order.customer_id == customer_id, COUNTED).order_by(Order.placed_at)
+# A customer's page reads these three on every open; fixed statements, so they run on the driver (see
+# core/driver.py): built and compiled once, no per-call SQLAlchemy work.
+_COUNTED_TIMES = DriverQuery(
+    select(Order.placed_at.label("placed_at"))
+    .where(Order.customer_id == bindparam("customer_id"), COUNTED_FIXED)
+    .order_by(Order.placed_at),
+    name="orders.counted_times_of_customer",
+)
+_RECENT = DriverQuery(
+    select(
+        Order.id,
+        Order.order_number,
+        Order.customer_id,
+        Order.placed_at,
+        Order.status,
+        Order.total_amount,
+        Order.currency,
+        _ITEM_COUNT,
     )
-    return list(rows)
+    .where(Order.customer_id == bindparam("customer_id"))
+    .order_by(Order.placed_at.desc(), Order.id.desc())
+    .limit(bindparam("limit")),
+    name="orders.recent_of_customer",
+)
+_CATEGORY_SPEND = DriverQuery(
+    select(Product.category.label("category"), func.sum(OrderItem.quantity * OrderItem.price).label("spend"))
+    .select_from(OrderItem)
+    .join(Order, Order.id == OrderItem.order_id)
+    .join(Product, Product.id == OrderItem.product_id)
+    .where(OrderItem.customer_id == bindparam("customer_id"), COUNTED_FIXED)
+    .group_by(Product.category),
+    name="orders.category_spend_of_customer",
+)
+
+
+async def counted_order_times(session: AsyncSession, *, customer_id: int) -> list[dt.datetime]:
+    rows = await _COUNTED_TIMES.all(await session.connection(), {"customer_id": customer_id})
+    return [row["placed_at"] for row in rows]
 
 
 async def recent_orders(session: AsyncSession, *, customer_id: int, limit: int) -> list[OrderSummary]:
-    rows = await session.execute(
-        select(Order, _item_count())
-        .where(Order.customer_id == customer_id)
-        .order_by(Order.placed_at.desc(), Order.id.desc())
-        .limit(limit)
-    )
-    return [_summary(order, count) for order, count in rows]
+    rows = await _RECENT.all(await session.connection(), {"customer_id": customer_id, "limit": limit})
+    return [OrderSummary.model_validate(row) for row in rows]
 
 
 def _summary(order: Order, item_count: int) -> OrderSummary:
@@ -102,17 +137,10 @@ def _summary(order: Order, item_count: int) -> OrderSummary:
 
 async def favourite_category(session: AsyncSession, *, customer_id: int) -> tuple[str | None, Decimal | None]:
     """The category with the largest share of the customer's counted spend, and that share in percent."""
-    spend = func.sum(OrderItem.quantity * OrderItem.price)
-    rows = (
-        await session.execute(
-            select(Product.category, spend)
-            .select_from(OrderItem)
-            .join(Order, Order.id == OrderItem.order_id)
-            .join(Product, Product.id == OrderItem.product_id)
-            .where(OrderItem.customer_id == customer_id, COUNTED)
-            .group_by(Product.category)
-        )
-    ).all()
+    rows = [
+        (row["category"], row["spend"])
+        for row in await _CATEGORY_SPEND.all(await session.connection(), {"customer_id": customer_id})
+    ]
     if not rows:
         return None, None
     totals = {category: Decimal(str(amount)).quantize(CENT) for category, amount in rows}
@@ -324,7 +352,12 @@ async def status_counts(session: AsyncSession, conditions: list[ColumnElement[bo
     """(count, exact) per status and for "all" under the other filters, each capped like any list total,
     in at most two statements (`capped_counts`): an estimate of each, then the ones worth counting."""
     # With no filter the tabs are the same statements on every request: built once (see capped_counts).
-    return await capped_counts(session, _tab_queries(conditions), same_as=None if conditions else "orders.tabs")
+    if conditions:
+        return await capped_counts(session, _tab_queries(conditions))
+    return await capped_counts(session, _UNFILTERED_TABS, same_as="orders.tabs")
+
+
+_UNFILTERED_TABS = _tab_queries([])
 
 
 def list_row(row: Any) -> OrderListRow:
