@@ -182,10 +182,9 @@ async def explain(session: AsyncSession, *, group: Group, customer_id: int, ctx:
             inner = any(c.passed for c in children)
         passed = inner != n.negated
         held = sum(c.passed for c in children)
-        because = (
-            f"{held} of {len(children)} {'all' if n.combinator == 'and' else 'any'} needed"
-            f"{', negated' if n.negated else ''}: {'yes' if passed else 'no'}"
-        )
+        need = "all needed" if n.combinator == "and" else "one needed"
+        negated = ", then negated (not)" if n.negated else ""
+        because = f"{held} of {len(children)} hold, {need}{negated}: {'yes' if passed else 'no'}"
         return ExplainNode(
             kind="group", passed=passed, because=because, combinator=n.combinator, not_=n.negated, rules=children
         )
