@@ -141,7 +141,9 @@ def _because(rule: Rule, actual: Any, passed: bool) -> str:
         if field.type is FieldType.bought:
             verb = "bought" if rule.op in (Op.eq, Op.in_) else "never bought"
             return f"{field.id}: {verb} {target}{window} ({actual} matching items): {'yes' if passed else 'no'}"
-        return f"{field.id}{window} {_shown(actual)} {_SYMBOL[rule.op]} {target}: {'yes' if passed else 'no'}"
+        return (
+            f"{field.id} ({window.strip()}) {_shown(actual)} {_SYMBOL[rule.op]} {target}: {'yes' if passed else 'no'}"
+        )
     shown_value = "" if rule.op in (Op.null, Op.not_null) else " " + _shown(value)
     if rule.op in (Op.in_last_days, Op.not_in_last_days):
         shown_value += " days"
