@@ -21,6 +21,7 @@ from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
 from shopcrm.core import warmup
+from shopcrm.core.engines import capabilities_of
 from shopcrm.core.errors import error_payload
 from shopcrm.core.http_errors import COMMON_RESPONSES, UnexpectedErrors, install_error_handlers
 from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
@@ -33,6 +34,9 @@ from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
 from shopcrm.orders.router import customer_details_router
 from shopcrm.orders.router import router as orders_router
+from shopcrm.segments.jobs import SegmentRefresher
+from shopcrm.segments.router import customer_segments_router
+from shopcrm.segments.router import router as segments_router
 
 
 def operation_id(route: APIRoute) -> str:
@@ -44,6 +48,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings)
     statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
+    # On the embedded engine the server is the whole product: it refreshes segment members itself. Elsewhere
+    # `shopcrm worker` processes do (segments/jobs.py).
+    segment_refresher = (
+        SegmentRefresher(database, settings) if capabilities_of(settings.database_url).embedded else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,9 +60,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
         # the first computation starts now and serving does not wait for it.
         statistics.start()
+        if segment_refresher is not None:
+            segment_refresher.start()
         try:
             yield
         finally:
+            if segment_refresher is not None:
+                await segment_refresher.stop()
             await statistics.stop()
             await database.dispose()
 
@@ -82,6 +95,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(customer_details_router)
     app.include_router(orders_router)
+    app.include_router(segments_router)
+    app.include_router(customer_segments_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.
@@ -101,18 +116,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def _list_allowed_methods(app: FastAPI) -> None:
     """A 405 names every method the path supports (Starlette names only the first route's)."""
-    table: list[tuple[re.Pattern[str], set[str]]] = []
+    # (regex, methods, static): a path with no parameters (/api/segments/fields) names its own methods only,
+    # not those of a parameterised sibling its text also matches (/api/segments/{segment_id}).
+    table: list[tuple[re.Pattern[str], set[str], bool]] = []
 
     @app.exception_handler(405)
     async def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> Response:
         if not table:
             for ctx in iter_route_contexts(app.routes):
+                original = ctx.original_route
+                if isinstance(original, APIRoute) and not original.include_in_schema:
+                    continue  # a route that only answers 405 (segments/router.py)
                 if ctx.path and ctx.methods:
-                    table.append((compile_path(ctx.path)[0], set(ctx.methods)))
+                    table.append((compile_path(ctx.path)[0], set(ctx.methods), "{" not in ctx.path))
+        matching = [(methods, static) for regex, methods, static in table if regex.match(request.url.path)]
+        if any(static for _, static in matching):
+            matching = [(methods, static) for methods, static in matching if static]
         allowed: set[str] = set()
-        for regex, methods in table:
-            if regex.match(request.url.path):
-                allowed |= methods
+        for methods, _ in matching:
+            allowed |= methods
         return JSONResponse(
             error_payload("method_not_allowed", f"{request.method} is not allowed here"),
             status_code=405,
