@@ -33,6 +33,8 @@ from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
 from shopcrm.orders.router import customer_details_router
 from shopcrm.orders.router import router as orders_router
+from shopcrm.segments.router import customer_segments_router
+from shopcrm.segments.router import router as segments_router
 
 
 def operation_id(route: APIRoute) -> str:
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(customer_details_router)
     app.include_router(orders_router)
+    app.include_router(segments_router)
+    app.include_router(customer_segments_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.
@@ -101,18 +105,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def _list_allowed_methods(app: FastAPI) -> None:
     """A 405 names every method the path supports (Starlette names only the first route's)."""
-    table: list[tuple[re.Pattern[str], set[str]]] = []
+    # (regex, methods, static): a path with no parameters (/api/segments/fields) names its own methods only,
+    # not those of a parameterised sibling its text also matches (/api/segments/{segment_id}).
+    table: list[tuple[re.Pattern[str], set[str], bool]] = []
 
     @app.exception_handler(405)
     async def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> Response:
         if not table:
             for ctx in iter_route_contexts(app.routes):
+                original = ctx.original_route
+                if isinstance(original, APIRoute) and not original.include_in_schema:
+                    continue  # a route that only answers 405 (segments/router.py)
                 if ctx.path and ctx.methods:
-                    table.append((compile_path(ctx.path)[0], set(ctx.methods)))
+                    table.append((compile_path(ctx.path)[0], set(ctx.methods), "{" not in ctx.path))
+        matching = [(methods, static) for regex, methods, static in table if regex.match(request.url.path)]
+        if any(static for _, static in matching):
+            matching = [(methods, static) for methods, static in matching if static]
         allowed: set[str] = set()
-        for regex, methods in table:
-            if regex.match(request.url.path):
-                allowed |= methods
+        for methods, _ in matching:
+            allowed |= methods
         return JSONResponse(
             error_payload("method_not_allowed", f"{request.method} is not allowed here"),
             status_code=405,

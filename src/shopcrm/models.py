@@ -5,7 +5,7 @@ from shopcrm.customers.models import Customer
 from shopcrm.db import Base
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
-from shopcrm.segments.models import Segment, SegmentRule
+from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
 
 __all__ = [
     "ApiToken",
@@ -17,6 +17,8 @@ __all__ = [
     "OrderStatusEvent",
     "Product",
     "Segment",
+    "SegmentMember",
+    "SegmentMembershipEvent",
     "SegmentRule",
     "User",
     "UserSession",

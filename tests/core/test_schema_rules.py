@@ -38,7 +38,7 @@ def test_times_are_timezone_aware():
 
 
 def test_customer_scoped_tables_carry_an_indexed_customer_id():
-    for name in ("orders", "order_items"):
+    for name in ("orders", "order_items", "segment_members", "segment_membership_events"):
         table = TABLES[name]
         assert "customer_id" in table.columns
         leading = {index.columns.values()[0].name for index in table.indexes if index.columns.values()}
@@ -48,6 +48,8 @@ def test_customer_scoped_tables_carry_an_indexed_customer_id():
 def test_every_foreign_key_is_indexed():
     for table in TABLES.values():
         leading = {index.columns.values()[0].name for index in table.indexes if index.columns.values()}
+        # A composite primary key is an index too, on its leading column.
+        leading |= {table.primary_key.columns.values()[0].name} if table.primary_key.columns else set()
         for fk in table.foreign_keys:
             assert fk.parent.name in leading, f"{table.name}.{fk.parent.name} has no index"
 

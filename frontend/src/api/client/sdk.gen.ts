@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -179,6 +179,19 @@ export const customersDetails = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * Segments
+ */
+export const customersSegments = <ThrowOnError extends boolean = false>(options: Options<CustomersSegmentsData, ThrowOnError>) => (options.client ?? client).get<CustomersSegmentsResponses, CustomersSegmentsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/customers/{customer_id}/segments',
+    ...options
+});
+
+/**
  * Get
  */
 export const healthGet = <ThrowOnError extends boolean = false>(options?: Options<HealthGetData, ThrowOnError>) => (options?.client ?? client).get<HealthGetResponses, HealthGetErrors, ThrowOnError>({ url: '/api/health', ...options });
@@ -241,6 +254,161 @@ export const ordersUpdateStatus = <ThrowOnError extends boolean = false>(options
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List
+ */
+export const segmentsList = <ThrowOnError extends boolean = false>(options?: Options<SegmentsListData, ThrowOnError>) => (options?.client ?? client).get<SegmentsListResponses, SegmentsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments',
+    ...options
+});
+
+/**
+ * Create
+ */
+export const segmentsCreate = <ThrowOnError extends boolean = false>(options: Options<SegmentsCreateData, ThrowOnError>) => (options.client ?? client).post<SegmentsCreateResponses, SegmentsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Fields
+ */
+export const segmentsFields = <ThrowOnError extends boolean = false>(options?: Options<SegmentsFieldsData, ThrowOnError>) => (options?.client ?? client).get<SegmentsFieldsResponses, SegmentsFieldsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/fields',
+    ...options
+});
+
+/**
+ * Preview
+ */
+export const segmentsPreview = <ThrowOnError extends boolean = false>(options: Options<SegmentsPreviewData, ThrowOnError>) => (options.client ?? client).post<SegmentsPreviewResponses, SegmentsPreviewErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/preview',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete
+ */
+export const segmentsDelete = <ThrowOnError extends boolean = false>(options: Options<SegmentsDeleteData, ThrowOnError>) => (options.client ?? client).delete<SegmentsDeleteResponses, SegmentsDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}',
+    ...options
+});
+
+/**
+ * Get
+ */
+export const segmentsGet = <ThrowOnError extends boolean = false>(options: Options<SegmentsGetData, ThrowOnError>) => (options.client ?? client).get<SegmentsGetResponses, SegmentsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}',
+    ...options
+});
+
+/**
+ * Update
+ */
+export const segmentsUpdate = <ThrowOnError extends boolean = false>(options: Options<SegmentsUpdateData, ThrowOnError>) => (options.client ?? client).put<SegmentsUpdateResponses, SegmentsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Changes
+ */
+export const segmentsChanges = <ThrowOnError extends boolean = false>(options: Options<SegmentsChangesData, ThrowOnError>) => (options.client ?? client).get<SegmentsChangesResponses, SegmentsChangesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}/changes',
+    ...options
+});
+
+/**
+ * Members
+ */
+export const segmentsMembers = <ThrowOnError extends boolean = false>(options: Options<SegmentsMembersData, ThrowOnError>) => (options.client ?? client).get<SegmentsMembersResponses, SegmentsMembersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}/customers',
+    ...options
+});
+
+/**
+ * Members Csv
+ */
+export const segmentsMembersCsv = <ThrowOnError extends boolean = false>(options: Options<SegmentsMembersCsvData, ThrowOnError>) => (options.client ?? client).get<SegmentsMembersCsvResponses, SegmentsMembersCsvErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}/customers.csv',
+    ...options
+});
+
+/**
+ * Explain
+ */
+export const segmentsExplain = <ThrowOnError extends boolean = false>(options: Options<SegmentsExplainData, ThrowOnError>) => (options.client ?? client).get<SegmentsExplainResponses, SegmentsExplainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/segments/{segment_id}/explain/{customer_id}',
+    ...options
 });
 
 /**

@@ -119,6 +119,32 @@ export type CategoryInsight = {
 };
 
 /**
+ * ChangeSet
+ */
+export type ChangeSet = {
+    /**
+     * Joined
+     */
+    joined: Array<MembershipChange>;
+    /**
+     * Joined Total
+     */
+    joined_total: number;
+    /**
+     * Left
+     */
+    left: Array<MembershipChange>;
+    /**
+     * Left Total
+     */
+    left_total: number;
+    /**
+     * Since
+     */
+    since: string | null;
+};
+
+/**
  * ChurnInsight
  */
 export type ChurnInsight = {
@@ -408,6 +434,34 @@ export type CustomerProfile = {
 };
 
 /**
+ * CustomerSegment
+ */
+export type CustomerSegment = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Joined At
+     */
+    joined_at: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * CustomerSegments
+ */
+export type CustomerSegments = {
+    /**
+     * Items
+     */
+    items: Array<CustomerSegment>;
+};
+
+/**
  * CustomerSort
  */
 export type CustomerSort = 'name' | 'email' | 'status' | 'country' | 'total_spend' | 'total_orders' | 'created_at' | 'last_order_at' | 'tier';
@@ -510,6 +564,147 @@ export type ErrorResponse = {
 };
 
 /**
+ * ExplainNode
+ *
+ * A rule or a group of the tree, evaluated for one customer.
+ */
+export type ExplainNode = {
+    /**
+     * Actual
+     *
+     * The customer's own value for the rule's field
+     */
+    actual?: unknown;
+    /**
+     * Because
+     */
+    because: string;
+    /**
+     * Combinator
+     */
+    combinator?: 'and' | 'or' | null;
+    /**
+     * Field
+     */
+    field?: string | null;
+    /**
+     * Kind
+     */
+    kind: 'rule' | 'group';
+    /**
+     * Not
+     */
+    not?: boolean | null;
+    /**
+     * Operator
+     */
+    operator?: string | null;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Rules
+     */
+    rules?: Array<ExplainNode> | null;
+    /**
+     * Value
+     */
+    value?: unknown;
+};
+
+/**
+ * ExplainOut
+ */
+export type ExplainOut = {
+    /**
+     * Customer Id
+     */
+    customer_id: number;
+    /**
+     * Evaluated At
+     */
+    evaluated_at: string;
+    /**
+     * Matches
+     *
+     * Whether the customer matches the rules now
+     */
+    matches: boolean;
+    /**
+     * Member
+     *
+     * Whether the customer was a member at the last refresh
+     */
+    member: boolean;
+    /**
+     * Segment Id
+     */
+    segment_id: number;
+    tree: ExplainNode;
+};
+
+/**
+ * FieldCatalog
+ */
+export type FieldCatalog = {
+    /**
+     * Fields
+     */
+    fields: Array<FieldOut>;
+    /**
+     * Max Depth
+     */
+    max_depth: number;
+    /**
+     * Max Rules
+     */
+    max_rules: number;
+};
+
+/**
+ * FieldOut
+ */
+export type FieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Nullable
+     *
+     * Whether a customer can have no value (null / notNull apply)
+     */
+    nullable: boolean;
+    /**
+     * Operators
+     */
+    operators: Array<string>;
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Unit
+     */
+    unit: string | null;
+    /**
+     * Values
+     *
+     * Allowed values (read from the data for countries, categories)
+     */
+    values: Array<string> | null;
+};
+
+/**
  * HealthOut
  */
 export type HealthOut = {
@@ -546,6 +741,36 @@ export type LoginOut = {
      */
     csrf_token: string;
     user: UserOut;
+};
+
+/**
+ * MembershipChange
+ */
+export type MembershipChange = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Customer Id
+     */
+    customer_id: number;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * First Name
+     */
+    first_name: string;
+    /**
+     * Kind
+     */
+    kind: 'joined' | 'left';
+    /**
+     * Last Name
+     */
+    last_name: string;
 };
 
 /**
@@ -870,6 +1095,44 @@ export type PasswordReset = {
 };
 
 /**
+ * PreviewIn
+ */
+export type PreviewIn = {
+    /**
+     * Rules
+     */
+    rules: RuleGroupInput;
+};
+
+/**
+ * PreviewOut
+ */
+export type PreviewOut = {
+    /**
+     * Count
+     *
+     * Customers matching the whole tree, now
+     */
+    count: number;
+    /**
+     * Items
+     *
+     * The first page of them, newest customers first
+     */
+    items: Array<CustomerOut>;
+    /**
+     * Rule Counts
+     *
+     * One per top-level rule or group, in order
+     */
+    rule_counts: Array<RuleCount>;
+    /**
+     * Took Ms
+     */
+    took_ms: number;
+};
+
+/**
  * RfmInsight
  */
 export type RfmInsight = {
@@ -899,6 +1162,181 @@ export type RfmInsight = {
  * Role
  */
 export type Role = 'admin' | 'marketer' | 'viewer';
+
+/**
+ * Rule
+ *
+ * One condition: a field of the catalog, one of its operators, and a value its type reads.
+ */
+export type Rule = {
+    /**
+     * Field
+     */
+    field: string;
+    /**
+     * Operator
+     */
+    operator: string;
+    /**
+     * Value
+     */
+    value?: unknown;
+};
+
+/**
+ * RuleCount
+ */
+export type RuleCount = {
+    /**
+     * Alone
+     *
+     * Customers matching this top-level rule alone
+     */
+    alone: number;
+    /**
+     * Running
+     *
+     * Customers matching the top-level rules up to this one, combined
+     */
+    running: number;
+};
+
+/**
+ * RuleGroup
+ *
+ * Rules and groups combined with `and` or `or`; `not` negates the whole group. An empty group matches
+ * every customer.
+ */
+export type RuleGroupInput = {
+    /**
+     * Combinator
+     */
+    combinator?: 'and' | 'or';
+    /**
+     * Not
+     */
+    not?: boolean;
+    /**
+     * Rules
+     */
+    rules?: Array<Rule | RuleGroupInput>;
+};
+
+/**
+ * RuleGroup
+ *
+ * Rules and groups combined with `and` or `or`; `not` negates the whole group. An empty group matches
+ * every customer.
+ */
+export type RuleGroupOutput = {
+    /**
+     * Combinator
+     */
+    combinator?: 'and' | 'or';
+    /**
+     * Not
+     */
+    not?: boolean;
+    /**
+     * Rules
+     */
+    rules?: Array<Rule | RuleGroupOutput>;
+};
+
+/**
+ * SegmentChanges
+ */
+export type SegmentChanges = {
+    /**
+     * Counted At
+     */
+    counted_at: string | null;
+    /**
+     * Who joined and left at the last refresh
+     */
+    last_refresh: ChangeSet;
+    /**
+     * Who joined and left since `since` (default: the last 24 hours)
+     */
+    recent: ChangeSet;
+};
+
+/**
+ * SegmentIn
+ */
+export type SegmentIn = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Rules
+     */
+    rules: RuleGroupInput;
+};
+
+/**
+ * SegmentList
+ */
+export type SegmentList = {
+    /**
+     * Items
+     */
+    items: Array<SegmentOut>;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * SegmentOut
+ */
+export type SegmentOut = {
+    /**
+     * Count Ms
+     *
+     * How long that refresh took
+     */
+    count_ms: number | null;
+    /**
+     * Counted At
+     *
+     * When the members were last refreshed
+     */
+    counted_at: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Member Count
+     *
+     * Members at the last refresh; null until the first one
+     */
+    member_count: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    rules: RuleGroupOutput;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
 
 /**
  * ShippingIn
@@ -1970,6 +2408,68 @@ export type CustomersDetailsResponses = {
 
 export type CustomersDetailsResponse = CustomersDetailsResponses[keyof CustomersDetailsResponses];
 
+export type CustomersSegmentsData = {
+    body?: never;
+    path: {
+        /**
+         * Customer Id
+         */
+        customer_id: number;
+    };
+    query?: never;
+    url: '/api/customers/{customer_id}/segments';
+};
+
+export type CustomersSegmentsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type CustomersSegmentsError = CustomersSegmentsErrors[keyof CustomersSegmentsErrors];
+
+export type CustomersSegmentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: CustomerSegments;
+};
+
+export type CustomersSegmentsResponse = CustomersSegmentsResponses[keyof CustomersSegmentsResponses];
+
 export type HealthGetData = {
     body?: never;
     path?: never;
@@ -2314,6 +2814,745 @@ export type OrdersUpdateStatusResponses = {
 };
 
 export type OrdersUpdateStatusResponse = OrdersUpdateStatusResponses[keyof OrdersUpdateStatusResponses];
+
+export type SegmentsListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/segments';
+};
+
+export type SegmentsListErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsListError = SegmentsListErrors[keyof SegmentsListErrors];
+
+export type SegmentsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: SegmentList;
+};
+
+export type SegmentsListResponse = SegmentsListResponses[keyof SegmentsListResponses];
+
+export type SegmentsCreateData = {
+    body: SegmentIn;
+    path?: never;
+    query?: never;
+    url: '/api/segments';
+};
+
+export type SegmentsCreateErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsCreateError = SegmentsCreateErrors[keyof SegmentsCreateErrors];
+
+export type SegmentsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: SegmentOut;
+};
+
+export type SegmentsCreateResponse = SegmentsCreateResponses[keyof SegmentsCreateResponses];
+
+export type SegmentsFieldsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/segments/fields';
+};
+
+export type SegmentsFieldsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsFieldsError = SegmentsFieldsErrors[keyof SegmentsFieldsErrors];
+
+export type SegmentsFieldsResponses = {
+    /**
+     * Successful Response
+     */
+    200: FieldCatalog;
+};
+
+export type SegmentsFieldsResponse = SegmentsFieldsResponses[keyof SegmentsFieldsResponses];
+
+export type SegmentsPreviewData = {
+    body: PreviewIn;
+    path?: never;
+    query?: never;
+    url: '/api/segments/preview';
+};
+
+export type SegmentsPreviewErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsPreviewError = SegmentsPreviewErrors[keyof SegmentsPreviewErrors];
+
+export type SegmentsPreviewResponses = {
+    /**
+     * Successful Response
+     */
+    200: PreviewOut;
+};
+
+export type SegmentsPreviewResponse = SegmentsPreviewResponses[keyof SegmentsPreviewResponses];
+
+export type SegmentsDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: never;
+    url: '/api/segments/{segment_id}';
+};
+
+export type SegmentsDeleteErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsDeleteError = SegmentsDeleteErrors[keyof SegmentsDeleteErrors];
+
+export type SegmentsDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SegmentsDeleteResponse = SegmentsDeleteResponses[keyof SegmentsDeleteResponses];
+
+export type SegmentsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: never;
+    url: '/api/segments/{segment_id}';
+};
+
+export type SegmentsGetErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsGetError = SegmentsGetErrors[keyof SegmentsGetErrors];
+
+export type SegmentsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SegmentOut;
+};
+
+export type SegmentsGetResponse = SegmentsGetResponses[keyof SegmentsGetResponses];
+
+export type SegmentsUpdateData = {
+    body: SegmentIn;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: never;
+    url: '/api/segments/{segment_id}';
+};
+
+export type SegmentsUpdateErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsUpdateError = SegmentsUpdateErrors[keyof SegmentsUpdateErrors];
+
+export type SegmentsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: SegmentOut;
+};
+
+export type SegmentsUpdateResponse = SegmentsUpdateResponses[keyof SegmentsUpdateResponses];
+
+export type SegmentsChangesData = {
+    body?: never;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: {
+        /**
+         * Since
+         */
+        since?: string | null;
+    };
+    url: '/api/segments/{segment_id}/changes';
+};
+
+export type SegmentsChangesErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsChangesError = SegmentsChangesErrors[keyof SegmentsChangesErrors];
+
+export type SegmentsChangesResponses = {
+    /**
+     * Successful Response
+     */
+    200: SegmentChanges;
+};
+
+export type SegmentsChangesResponse = SegmentsChangesResponses[keyof SegmentsChangesResponses];
+
+export type SegmentsMembersData = {
+    body?: never;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: {
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of first name, last name, full name, email or phone
+         */
+        q?: string | null;
+        /**
+         * Status
+         */
+        status?: Array<CustomerStatus> | null;
+        /**
+         * Tier
+         */
+        tier?: Array<Tier> | null;
+        /**
+         * Spend Min
+         */
+        spend_min?: number | null;
+        /**
+         * Spend Max
+         */
+        spend_max?: number | null;
+        /**
+         * Orders Min
+         */
+        orders_min?: number | null;
+        /**
+         * Orders Max
+         */
+        orders_max?: number | null;
+        /**
+         * Created From
+         */
+        created_from?: string | null;
+        /**
+         * Created To
+         */
+        created_to?: string | null;
+        /**
+         * Last Order From
+         */
+        last_order_from?: string | null;
+        /**
+         * Last Order To
+         */
+        last_order_to?: string | null;
+        /**
+         * Country
+         */
+        country?: Array<string> | null;
+        /**
+         * Email Consent
+         */
+        email_consent?: boolean | null;
+        sort?: CustomerSort;
+        /**
+         * Order
+         */
+        order?: 'asc' | 'desc';
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * From a previous page's next/prev cursor (signed by the server)
+         */
+        cursor?: string | null;
+    };
+    url: '/api/segments/{segment_id}/customers';
+};
+
+export type SegmentsMembersErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsMembersError = SegmentsMembersErrors[keyof SegmentsMembersErrors];
+
+export type SegmentsMembersResponses = {
+    /**
+     * Successful Response
+     */
+    200: CustomerPage;
+};
+
+export type SegmentsMembersResponse = SegmentsMembersResponses[keyof SegmentsMembersResponses];
+
+export type SegmentsMembersCsvData = {
+    body?: never;
+    path: {
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: never;
+    url: '/api/segments/{segment_id}/customers.csv';
+};
+
+export type SegmentsMembersCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsMembersCsvError = SegmentsMembersCsvErrors[keyof SegmentsMembersCsvErrors];
+
+export type SegmentsMembersCsvResponses = {
+    /**
+     * Every member, one customer a line
+     */
+    200: unknown;
+};
+
+export type SegmentsExplainData = {
+    body?: never;
+    path: {
+        /**
+         * Customer Id
+         */
+        customer_id: number;
+        /**
+         * Segment Id
+         */
+        segment_id: number;
+    };
+    query?: never;
+    url: '/api/segments/{segment_id}/explain/{customer_id}';
+};
+
+export type SegmentsExplainErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type SegmentsExplainError = SegmentsExplainErrors[keyof SegmentsExplainErrors];
+
+export type SegmentsExplainResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExplainOut;
+};
+
+export type SegmentsExplainResponse = SegmentsExplainResponses[keyof SegmentsExplainResponses];
 
 export type UsersListData = {
     body?: never;
