@@ -142,8 +142,10 @@ function SegmentView({ state, update }: { state: SegmentsPageState; update: Upda
             notifications.show({ color: 'green', message: `Saved “${result.name}”.` });
             if (created) update({ segment: result.id }, { replace: true });
           }}
+          // Until a segment's members are counted (a new one; a saved one before its first refresh), the
+          // first customers its rules match now stand in for them.
           sample={
-            id === null
+            (saved?.counted_at ?? null) === null
               ? (items, stale) => <Sample items={items} stale={stale} customerHref={customerHref} compact={below} />
               : undefined
           }
