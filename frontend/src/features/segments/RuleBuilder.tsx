@@ -1,7 +1,7 @@
 import 'react-querybuilder/dist/query-builder-layout.css';
 import './ruleBuilder.css';
 
-import { Loader, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { MantineActionElement, QueryBuilderMantine } from '@react-querybuilder/mantine';
 import { useMemo } from 'react';
 import { QueryBuilder, Rule, RuleGroup } from 'react-querybuilder';
@@ -50,8 +50,8 @@ function ValueEditor(props: ValueEditorProps) {
   const feedback = feedbackOf(props.context);
   if (spec === undefined) return null;
   const key = pathKey(props.path);
-  const invalid =
-    (feedback?.errors[key]?.length ?? 0) > 0 || (feedback?.showUnfinished === true && key in feedback.unfinished);
+  // Red for what the server refused; an unfinished rule only gets its hint (it is not wrong yet).
+  const invalid = (feedback?.errors[key]?.length ?? 0) > 0;
   return (
     <div className="rule-value segment-rule-value">
       <RuleValueInput
@@ -208,9 +208,6 @@ export function RuleBuilder({ fields, query, onQueryChange, feedback, disabled =
           controlClassnames={{ queryBuilder: 'queryBuilder-branches' }}
         />
       </QueryBuilderMantine>
-      {feedback.countsStale && feedback.ruleCounts !== null && (
-        <Loader size="xs" className="segment-builder-busy" aria-label="Counting" />
-      )}
     </div>
   );
 }
