@@ -4,6 +4,7 @@ openapi."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -97,6 +98,34 @@ def demo_data(
             await database.dispose()
 
     asyncio.run(run())
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Refresh what is due now, then exit")] = False,
+) -> None:
+    """Run background jobs: segment membership refreshes (any number of workers may run on PostgreSQL)."""
+    from shopcrm.core.logging import configure_logging
+    from shopcrm.segments.jobs import SegmentRefresher
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    async def run() -> None:
+        database = Database(settings)
+        try:
+            refresher = SegmentRefresher(database, settings)
+            if once:
+                done = await refresher.run_once()
+                typer.echo(f"worker: {len(done)} segment(s) refreshed")
+                return
+            typer.echo("worker: refreshing segments; Ctrl+C stops")
+            await refresher.run_forever()
+        finally:
+            await database.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
 
 
 @cli.command("refresh-stats")

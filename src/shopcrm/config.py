@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     # Requests read the stored result; with several processes one computes and the others skip.
     stats_refresh_seconds: int = Field(default=600, ge=0)
 
+    # Segment members are refreshed when a segment is saved and whenever their count is older than this
+    # (rules like "no order in 90 days" change with time alone): by `shopcrm worker` processes, and on SQLite
+    # by `shopcrm serve` itself (segments/jobs.py). 0: only after a save.
+    segment_refresh_seconds: int = Field(default=60, ge=0)
+
     # Customer tiers by lifetime spend (lower bounds).
     tier_silver_from: Decimal = Decimal("200")
     tier_gold_from: Decimal = Decimal("1000")

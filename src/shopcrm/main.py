@@ -21,6 +21,7 @@ from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.config import Settings, get_settings
 from shopcrm.core import warmup
+from shopcrm.core.engines import capabilities_of
 from shopcrm.core.errors import error_payload
 from shopcrm.core.http_errors import COMMON_RESPONSES, UnexpectedErrors, install_error_handlers
 from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
@@ -33,6 +34,7 @@ from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
 from shopcrm.orders.router import customer_details_router
 from shopcrm.orders.router import router as orders_router
+from shopcrm.segments.jobs import SegmentRefresher
 from shopcrm.segments.router import customer_segments_router
 from shopcrm.segments.router import router as segments_router
 
@@ -46,6 +48,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings)
     statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
+    # On the embedded engine the server is the whole product: it refreshes segment members itself. Elsewhere
+    # `shopcrm worker` processes do (segments/jobs.py).
+    segment_refresher = (
+        SegmentRefresher(database, settings) if capabilities_of(settings.database_url).embedded else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,9 +60,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
         # the first computation starts now and serving does not wait for it.
         statistics.start()
+        if segment_refresher is not None:
+            segment_refresher.start()
         try:
             yield
         finally:
+            if segment_refresher is not None:
+                await segment_refresher.stop()
             await statistics.stop()
             await database.dispose()
 

@@ -130,11 +130,12 @@ def compile_rule(rule: Rule, ctx: Context, *, negate: bool = False) -> ColumnEle
 
 
 def _missing(rule: Rule) -> ColumnElement[bool] | None:
-    """The condition under which the rule's field has no value (None: the field always has one, or the
-    positive test is already false then, e.g. average order value without orders)."""
+    """The condition under which the rule's field has no value (None: it always has one)."""
     field = rule.field
     if field.id == "days_since_last_order":
         return Customer.last_order_at.is_(None)
+    if field.id == "average_order_value":
+        return Customer.total_orders == 0
     if field.nullable and field.id in _COLUMNS:
         missing: ColumnElement[bool] = _COLUMNS[field.id].is_(None)
         return missing

@@ -133,16 +133,18 @@ async def list_members(
     responses={200: {"content": {"text/csv": {}}, "description": "Every member, one customer a line"}},
 )
 async def members_csv(_: CurrentUser, segment: ReadableSegment, database: AppDatabase) -> StreamingResponse:
+    segment_id = segment.id  # read now: the request's session ends before the body is streamed
+
     async def lines() -> AsyncIterator[str]:
         # Its own session: the request's ends before the body is streamed.
         async with database.read_sessionmaker() as session:
             try:
-                async for chunk in service.members_csv(session, segment_id=segment.id):
+                async for chunk in service.members_csv(session, segment_id=segment_id):
                     yield chunk
             finally:
                 await session.rollback()
 
-    filename = f"segment-{segment.id}-members.csv"
+    filename = f"segment-{segment_id}-members.csv"
     return StreamingResponse(
         lines(),
         media_type="text/csv; charset=utf-8",
