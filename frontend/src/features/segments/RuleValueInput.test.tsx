@@ -36,7 +36,8 @@ function renderEditor(field: FieldSpec, operator: string, initial: unknown) {
   return onValue;
 }
 
-describe('RuleValueInput', () => {
+// Mantine inputs typed into key by key: slow on a busy two-core machine.
+describe('RuleValueInput', { timeout: 20_000 }, () => {
   it('types money as a number', async () => {
     const onValue = renderEditor(TOTAL_SPEND, '>=', '');
     await userEvent.type(screen.getByRole('textbox', { name: 'Lifetime spend value' }), '500');
