@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 
@@ -26,6 +27,18 @@ async function settledCount(page: Page): Promise<number> {
   const value = page.getByTestId('live-count-value');
   await expect(value).toHaveAttribute('data-stale', 'false');
   return Number((await value.innerText()).replace(/,/g, ''));
+}
+
+/** No critical or serious WCAG 2.1 AA violation on the page as it is. */
+async function expectAccessible(page: Page, what: string) {
+  // Judge text once drawers and collapses have finished moving (half-faded text would fail contrast).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.waitForTimeout(300);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => `${v.impact ?? ''} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  expect(serious, `${what}: critical and serious axe violations`).toEqual([]);
 }
 
 async function ruleCounts(page: Page): Promise<string[]> {
@@ -129,6 +142,8 @@ test('build a two-group segment, watch its counts, save, reopen unchanged, and a
     timeout: 75_000,
   });
 
+  await expectAccessible(page, 'Segment with its members');
+
   // A member's panel lists the segment; "Why?" explains it, rule by rule.
   const members = page.getByRole('region', { name: 'Members' }).getByRole('table', { name: 'Customers' });
   await expect(members.getByRole('row')).not.toHaveCount(1);
@@ -144,6 +159,7 @@ test('build a two-group segment, watch its counts, save, reopen unchanged, and a
   await expect(explanation).toContainText('Matches the rules now');
   await expect(explanation.getByTestId('explain-rule')).toHaveCount(3);
   await expect(explanation.locator('[data-testid="explain-rule"][data-passed="true"]')).not.toHaveCount(0);
+  await expectAccessible(page, 'Customer panel with an explanation');
 
   // Back closes the panel and keeps the segment open.
   await page.goBack();
@@ -192,4 +208,15 @@ test.describe('at 390 wide', () => {
     await expect(save).toBeEnabled();
     expect(unexpected(errors)).toEqual([]);
   });
+});
+
+test('axe finds no critical or serious WCAG 2.1 AA violation in the builder', async ({ page }) => {
+  await logIn(page);
+  await page.goto('/segments?segment=new');
+  await page.getByRole('button', { name: '+ Group' }).first().click();
+  await choose(rule(page, '0.0'), 'fields', 'Bought in category');
+  await choose(rule(page, '0.0'), 'operators', 'is any of');
+  // Unfinished (no category yet): its hint shows, in a colour that must still read well.
+  await expect(rule(page, '0.0').getByTestId('rule-unfinished')).toBeVisible();
+  await expectAccessible(page, 'Builder with an unfinished rule');
 });

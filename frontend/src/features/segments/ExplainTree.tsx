@@ -67,7 +67,7 @@ export function ExplainTree({
 }) {
   return (
     <Stack gap="xs" data-testid="explanation">
-      <Text size="sm" fw={600} c={matches ? 'teal.8' : 'red.8'}>
+      <Text size="sm" fw={600} c={matches ? 'teal.9' : 'red.9'}>
         {matches ? 'Matches the rules now' : 'Does not match the rules now'}
       </Text>
       <Node node={tree} fields={fields} depth={0} />

@@ -46,7 +46,8 @@ export function LiveCount({ count, stale, counting, unfinished, invalid, error, 
         <Text
           fw={700}
           size="xl"
-          style={{ opacity: stale ? 0.55 : 1, transition: 'opacity 120ms' }}
+          // An older count reads grey (not faded: it must stay legible).
+          c={stale ? 'gray.7' : undefined}
           data-testid="live-count-value"
           data-stale={stale}
         >
@@ -57,7 +58,7 @@ export function LiveCount({ count, stale, counting, unfinished, invalid, error, 
         </Text>
       </Group>
       {note !== null ? (
-        <Text size="xs" c={invalid ? 'red.8' : 'orange.9'}>
+        <Text size="xs" c={invalid ? 'red.9' : 'gray.8'} fw={500}>
           {note}
         </Text>
       ) : (

@@ -72,7 +72,7 @@ export function RuleCountLine({ count, index, combinator, stale }: { count: Rule
   const running =
     index === 0 ? null : `${formatInteger(count.running)} ${combinator === 'or' ? 'with any above' : 'with all above'}`;
   return (
-    <Text size="xs" c="dimmed" data-testid="rule-count" style={{ opacity: stale ? 0.6 : 1 }}>
+    <Text size="xs" c="dimmed" fs={stale ? 'italic' : undefined} data-testid="rule-count" data-stale={stale}>
       {[alone, running].filter(Boolean).join(' · ')}
     </Text>
   );
@@ -90,12 +90,12 @@ function Feedback({ path, context }: { path: readonly number[]; context: unknown
   return (
     <div className="segment-rule-feedback">
       {errors.map((message) => (
-        <Text key={message} size="xs" c="red.8" role="alert" data-testid="rule-error">
+        <Text key={message} size="xs" c="red.9" role="alert" data-testid="rule-error">
           {message}
         </Text>
       ))}
       {unfinished !== undefined && (
-        <Text size="xs" c="orange.9" data-testid="rule-unfinished">
+        <Text size="xs" c="gray.8" fw={500} data-testid="rule-unfinished">
           {unfinished}
         </Text>
       )}

@@ -58,17 +58,17 @@ function ChangeList({
               </Group>
             );
           })}
-          {shown.length < changes.length && (
-            <Button size="compact-xs" variant="subtle" onClick={() => setAll(true)} style={{ alignSelf: 'flex-start' }}>
-              Show {formatInteger(changes.length - shown.length)} more
-            </Button>
-          )}
-          {all && total > changes.length && (
-            <Text size="xs" c="dimmed">
-              and {formatInteger(total - changes.length)} more not listed
-            </Text>
-          )}
         </Stack>
+      )}
+      {shown.length < changes.length && (
+        <Button size="compact-xs" variant="subtle" onClick={() => setAll(true)} style={{ alignSelf: 'flex-start' }}>
+          Show {formatInteger(changes.length - shown.length)} more
+        </Button>
+      )}
+      {all && total > changes.length && (
+        <Text size="xs" c="dimmed">
+          and {formatInteger(total - changes.length)} more not listed
+        </Text>
       )}
     </Stack>
   );

@@ -24,8 +24,8 @@ export type SegmentEditorProps = {
   /** Whether the user may save (viewers see the rules, read-only, without a live count). */
   canWrite: boolean;
   onSaved: (segment: SegmentOut, created: boolean) => void;
-  /** The first customers the rules match, shown under the builder (the page renders them). */
-  sample?: (items: CustomerOut[], stale: boolean) => ReactNode;
+  /** The first customers the rules match, shown under the builder (the page renders them); `counting`: a newer answer is on its way. */
+  sample?: (items: CustomerOut[], counting: boolean) => ReactNode;
   /** Room beside the rules' title for the AI drawer's button (a later issue fills it). */
   assistant?: ReactNode;
 };
@@ -187,7 +187,7 @@ export function SegmentEditor({ segment, fields, maxDepth = 8, canWrite, onSaved
           </Stack>
         </Card>
 
-        {canWrite && sample !== undefined && live.data !== undefined && sample(live.data.items, live.stale)}
+        {canWrite && sample !== undefined && live.data !== undefined && sample(live.data.items, live.counting)}
       </Stack>
     </form>
   );
