@@ -370,3 +370,75 @@ async def order_details(request: Request, _: CurrentUser, order_id: int) -> Resp
         order_id,
     )
     return _answer({"order": found[0], "items": items, "history": history})
+
+
+# --- segments: the ten bench segments (bench/scenarios/segments.py) by hand ----------------------------
+# Each is its top-level rules as hand-written SQL conditions; `{now}` and `{ago:N}` become the request's
+# instant and N days before it. The floor answers what the preview does: the count, the first page's ids
+# (newest customers first) and each top-level rule's count alone and running under the combinator.
+
+_COUNTED = f"o.status NOT IN {UNCOUNTED_SQL}"
+_WINDOW = "o.placed_at >= {ago:%d} AND o.placed_at <= {now}"
+SEGMENT_FLOORS: dict[str, tuple[Literal["and", "or"], list[str]]] = {
+    "profile": ("and", ["country = 'DE'", "email_consent = true", "status = 'active'"]),
+    "spend_range": ("and", ["total_spend >= 200 AND total_spend <= 1000"]),
+    "ordered_30d": ("and", ["last_order_at >= {ago:30} AND last_order_at <= {now}"]),
+    "footwear_90d": (
+        "and",
+        [
+            "id IN (SELECT i.customer_id FROM order_items i JOIN products p ON p.id = i.product_id "
+            f"JOIN orders o ON o.id = i.order_id WHERE p.category = 'Footwear' AND {_COUNTED} AND " + _WINDOW % 90 + ")"
+        ],
+    ),
+    "3_orders_90d": (
+        "and",
+        [
+            f"id IN (SELECT o.customer_id FROM orders o WHERE {_WINDOW % 90} AND {_COUNTED} "
+            "GROUP BY o.customer_id HAVING count(*) >= 3)"
+        ],
+    ),
+    "gold_plus_us_gb": ("and", ["total_spend >= 1000", "country IN ('US', 'GB')"]),
+    "not_us_or_no_consent": ("and", ["(country IS NULL OR country <> 'US') AND email_consent = true"]),
+    "lapsed_regulars": ("and", ["last_order_at <= {ago:180}", "total_orders >= 2"]),
+    "spend_30d": (
+        "and",
+        [
+            f"id IN (SELECT o.customer_id FROM orders o WHERE {_WINDOW % 30} AND {_COUNTED} "
+            "GROUP BY o.customer_id HAVING sum(o.total_amount) > 100)"
+        ],
+    ),
+    "san_new": ("or", ["lower(city) LIKE '%san%'", "created_at >= {ago:365} AND created_at <= {now}"]),
+}
+
+
+def _instants(sql: str, now: dt.datetime, sqlite: bool) -> str:
+    def literal(t: dt.datetime) -> str:
+        if sqlite:  # stored as naive UTC text
+            return "'" + t.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") + "'"
+        return "'" + t.isoformat() + "'::timestamptz"
+
+    sql = sql.replace("{now}", literal(now))
+    return re.sub(r"\{ago:(\d+)\}", lambda m: literal(now - dt.timedelta(days=int(m.group(1)))), sql)
+
+
+@router.get("/segments/{name}")
+async def segment_preview(request: Request, _: CurrentUser, name: str) -> Response:
+    raw = _raw(request)
+    combinator, rules = SEGMENT_FLOORS[name]
+    now = dt.datetime.now(dt.UTC)
+    conds = [f"({_instants(r, now, raw.sqlite)})" for r in rules]
+    joiner = " AND " if combinator == "and" else " OR "
+    running = [joiner.join(conds[: i + 1]) for i in range(len(conds))]
+    aggregates = [*(f"count(*) FILTER (WHERE {c})" for c in conds), *(f"count(*) FILTER (WHERE {r})" for r in running)]
+    counts = (await raw.fetch(f"SELECT {', '.join(f'{a} AS c{i}' for i, a in enumerate(aggregates))} FROM customers"))[
+        0
+    ]
+    n = len(conds)
+    page = await raw.fetch(f"SELECT id FROM customers WHERE {running[-1]} ORDER BY created_at DESC, id DESC LIMIT 25")
+    return _answer(
+        {
+            "count": counts[f"c{2 * n - 1}"],
+            "ids": [r["id"] for r in page],
+            "rule_counts": [[counts[f"c{i}"], counts[f"c{n + i}"]] for i in range(n)],
+        }
+    )

@@ -154,3 +154,25 @@ def test_demo_data_ends_today_unless_given_an_anchor(tmp_path: Path):
     with sqlite3.connect(fixed / "demo.db") as conn:
         analyzed = {row[0] for row in conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
     assert {"customers", "orders", "order_items", "order_status_events", "products"} <= analyzed
+
+
+def test_worker_once_refreshes_the_segments_that_are_due(url: str, tmp_path: Path):
+    assert run(["migrate"], url, tmp_path).returncode == 0
+    path = url.split(":///", 1)[1]
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO customers (first_name, last_name, email, total_spend, total_orders) "
+            "VALUES ('Ada', 'L', 'ada@example.com', 700, 2), ('Bo', 'M', 'bo@example.com', 10, 1)"
+        )
+        conn.execute("INSERT INTO segments (name, criteria_logic) VALUES ('Spenders', 'and')")
+        conn.execute(
+            "INSERT INTO segment_rules (segment_id, field, operator, value) VALUES (1, 'total_spend', '>=', '\"500\"')"
+        )
+    done = run(["worker", "--once"], url, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 segment(s) refreshed" in done.stdout
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT member_count FROM segments").fetchone() == (1,)
+        assert conn.execute("SELECT kind FROM segment_membership_events").fetchall() == [("joined",)]
+    again = run(["worker", "--once"], url, tmp_path)
+    assert "0 segment(s) refreshed" in again.stdout

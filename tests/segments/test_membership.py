@@ -204,3 +204,14 @@ async def test_segments_are_refreshed_by_one_process_at_a_time(database: Databas
                 assert await jobs.refresh_in(second, segment.id, settings=settings, now=NOW) is None
     assert len(await _members(database, segment.id)) == 1
     assert len(await _events(database, segment.id)) == 1
+
+
+async def test_changes_take_a_utc_time_and_refuse_others(app_client: httpx.AsyncClient, writer):
+    sid = await _segment(app_client, writer, "Any", [])
+    ok = await app_client.get(f"/api/segments/{sid}/changes", params={"since": "2026-01-01T00:00:00Z"}, headers=writer)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["recent"]["joined"] == []
+    for bad in ("2026-01-01T00:00:00", "0001-01-01T00:00:00+01:00", "yesterday"):
+        response = await app_client.get(f"/api/segments/{sid}/changes", params={"since": bad}, headers=writer)
+        assert response.status_code == 422, bad
+        assert response.json()["error"]["details"][0]["loc"] == ["query", "since"]

@@ -141,7 +141,9 @@ def _because(rule: Rule, actual: Any, passed: bool) -> str:
         if field.type is FieldType.bought:
             verb = "bought" if rule.op in (Op.eq, Op.in_) else "never bought"
             return f"{field.id}: {verb} {target}{window} ({actual} matching items): {'yes' if passed else 'no'}"
-        return f"{field.id}{window} {_shown(actual)} {_SYMBOL[rule.op]} {target}: {'yes' if passed else 'no'}"
+        return (
+            f"{field.id} ({window.strip()}) {_shown(actual)} {_SYMBOL[rule.op]} {target}: {'yes' if passed else 'no'}"
+        )
     shown_value = "" if rule.op in (Op.null, Op.not_null) else " " + _shown(value)
     if rule.op in (Op.in_last_days, Op.not_in_last_days):
         shown_value += " days"
@@ -182,10 +184,9 @@ async def explain(session: AsyncSession, *, group: Group, customer_id: int, ctx:
             inner = any(c.passed for c in children)
         passed = inner != n.negated
         held = sum(c.passed for c in children)
-        because = (
-            f"{held} of {len(children)} {'all' if n.combinator == 'and' else 'any'} needed"
-            f"{', negated' if n.negated else ''}: {'yes' if passed else 'no'}"
-        )
+        need = "all needed" if n.combinator == "and" else "one needed"
+        negated = ", then negated (not)" if n.negated else ""
+        because = f"{held} of {len(children)} hold, {need}{negated}: {'yes' if passed else 'no'}"
         return ExplainNode(
             kind="group", passed=passed, because=because, combinator=n.combinator, not_=n.negated, rules=children
         )

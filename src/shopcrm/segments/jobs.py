@@ -113,7 +113,8 @@ async def refresh_in(
     await session.execute(queries.remove_leavers(segment_id, now))
     joined = (await session.execute(queries.joiners_events(segment_id, members, now))).rowcount  # type: ignore[attr-defined]
     await session.execute(queries.add_joiners(segment_id, now))
-    count = await queries.member_count(session, segment_id)
+    # The stored members were exactly the last count's (0 before the first refresh).
+    count = (segment.member_count or 0) + int(joined) - int(left)
     took_ms = round((time.perf_counter() - started) * 1000)
     await session.execute(
         update(Segment)

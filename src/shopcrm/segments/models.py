@@ -72,12 +72,16 @@ class SegmentRule(TimestampMixin, Base):
 
 
 class SegmentMember(Base):
-    """A customer in a segment as of its last refresh."""
+    """A customer in a segment as of its last refresh.
+
+    Derived rows, written in bulk by each refresh (segments/jobs.py), so no foreign keys: their per-row
+    checks cost 2.2 s of a 2.9 s first refresh of 39,000 members (measured). The service deletes a segment's
+    members and events with the segment; customers are never deleted (their orders restrict it)."""
 
     __tablename__ = "segment_members"
 
-    segment_id: Mapped[int] = mapped_column(BigId, ForeignKey("segments.id", ondelete="CASCADE"))
-    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="CASCADE"))
+    segment_id: Mapped[int] = mapped_column(BigId)
+    customer_id: Mapped[int] = mapped_column(BigId)
     joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
@@ -87,13 +91,14 @@ class SegmentMember(Base):
 
 
 class SegmentMembershipEvent(Base):
-    """A customer joined or left a segment at a refresh (`at` is that refresh's time)."""
+    """A customer joined or left a segment at a refresh (`at` is that refresh's time). Derived rows written
+    in bulk, without foreign keys, like SegmentMember."""
 
     __tablename__ = "segment_membership_events"
 
     id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
-    segment_id: Mapped[int] = mapped_column(BigId, ForeignKey("segments.id", ondelete="CASCADE"))
-    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="CASCADE"))
+    segment_id: Mapped[int] = mapped_column(BigId)
+    customer_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(8))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

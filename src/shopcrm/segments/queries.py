@@ -93,7 +93,3 @@ def add_joiners(segment_id: int, at: dt.datetime) -> Insert:
             SegmentMembershipEvent.kind == "joined",
         ),
     )
-
-
-async def member_count(session: AsyncSession, segment_id: int) -> int:
-    return int(await session.scalar(select(func.count()).where(SegmentMember.segment_id == segment_id)) or 0)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-from shopcrm.core.types import NAME_PATTERN, NO_NUL
+from shopcrm.core.types import NAME_PATTERN, NO_NUL, Moment
 from shopcrm.customers.schemas import CustomerOut
 
 
@@ -163,4 +163,4 @@ class SegmentChanges(BaseModel):
 class ChangesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    since: dt.datetime | None = None
+    since: Moment | None = Field(default=None, description="Changes since this time (default: the last 24 hours)")

@@ -201,7 +201,8 @@ async def stored_trees(session: AsyncSession, segment_ids: list[int]) -> dict[in
         return out
 
     return {
-        sid: {"combinator": s.criteria_logic, "not": s.criteria_not, "rules": build(sid, None)}
+        # The seed wrote criteria_logic as it liked ("AND"); the tree speaks "and" / "or".
+        sid: {"combinator": s.criteria_logic.lower(), "not": s.criteria_not, "rules": build(sid, None)}
         for sid, s in segments.items()
     }
 

@@ -3240,6 +3240,8 @@ export type SegmentsChangesData = {
     query?: {
         /**
          * Since
+         *
+         * Changes since this time (default: the last 24 hours)
          */
         since?: string | null;
     };

@@ -46,17 +46,13 @@ def upgrade() -> None:
             " OR (combinator IN ('and', 'or') AND field IS NULL AND operator IS NULL)",
         )
 
+    # Members and events are derived, written in bulk by each refresh: no foreign keys (their per-row checks
+    # were most of a refresh's time); the segment service deletes them with their segment.
     op.create_table(
         "segment_members",
         sa.Column("segment_id", BIG, nullable=False),
         sa.Column("customer_id", BIG, nullable=False),
         sa.Column("joined_at", shopcrm.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_segment_members_customer_id_customers"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["segment_id"], ["segments.id"], name=op.f("fk_segment_members_segment_id_segments"), ondelete="CASCADE"
-        ),
         sa.PrimaryKeyConstraint("segment_id", "customer_id", name=op.f("pk_segment_members")),
     )
     with op.batch_alter_table("segment_members", schema=None) as batch_op:
@@ -70,18 +66,6 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("at", shopcrm.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('joined', 'left')", name=op.f("ck_segment_membership_events_kind_valid")),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customers.id"],
-            name=op.f("fk_segment_membership_events_customer_id_customers"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["segment_id"],
-            ["segments.id"],
-            name=op.f("fk_segment_membership_events_segment_id_segments"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_segment_membership_events")),
     )
     with op.batch_alter_table("segment_membership_events", schema=None) as batch_op:
