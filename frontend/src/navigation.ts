@@ -63,6 +63,7 @@ export const APP_PAGES: readonly AppPage[] = [
   },
   {
     path: '/segments',
+    page: () => import('./pages/Segments'),
     label: 'Segments',
     description: 'Live groups of customers built from rules or plain language.',
     icon: IconSegments,

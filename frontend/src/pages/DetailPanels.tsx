@@ -5,13 +5,15 @@ import type { CustomerDetails } from '@/api/client';
 import { useReturnFocusWhenClosed } from '@/components/useReturnFocusWhenClosed';
 import { CustomerDetailsPanel } from '@/features/customers/CustomerDetailsPanel';
 import { OrderDetailsPanel } from '@/features/orders/OrderDetailsPanel';
+import { CustomerSegments } from '@/features/segments/CustomerSegments';
 import { usePanelNavigation } from '@/lib/usePanelNavigation';
 
 /**
  * The customer and order panels of a page, driven by the URL: one open at a time, each able to
  * open the other, at any depth. Features never import features, so the panels do not know each
  * other: each takes the URL of the other's panel (`orderHref` / `customerHref`) as a prop, and this
- * module, which the Customers and Orders pages share, wires them. A new panel (a product, a
+ * module, which the Customers, Orders and Segments pages share, wires them (and hands the customer
+ * panel the segments feature's list of the customer's segments). A new panel (a product, a
  * segment) is one more URL parameter in lib/panelParams.ts and one more panel here.
  */
 export function DetailPanels({ customerActions }: { customerActions?: (details: CustomerDetails) => ReactNode }) {
@@ -30,6 +32,7 @@ export function DetailPanels({ customerActions }: { customerActions?: (details: 
         onClose={close}
         orderHref={orderHref}
         actions={customerActions}
+        segments={(id) => <CustomerSegments customerId={id} />}
       />
       <OrderDetailsPanel
         orderId={panel?.kind === 'order' ? panel.id : lastOrder}

@@ -22,6 +22,8 @@ export type CustomerDetailsPanelProps = {
   orderHref: (orderId: number) => string;
   /** Extra actions in the panel (e.g. an Edit button for writers). */
   actions?: (details: CustomerDetails) => ReactNode;
+  /** The customer's segments (the segments feature's section, handed in by the page). */
+  segments?: (customerId: number) => ReactNode;
 };
 
 /** The store's currency: customer figures (spend, RFM) are summed in it. */
@@ -52,10 +54,12 @@ function CustomerBody({
   details,
   orderHref,
   actions,
+  segments,
 }: {
   details: CustomerDetails;
   orderHref: (orderId: number) => string;
   actions?: ReactNode;
+  segments?: ReactNode;
 }) {
   const { customer, stats, tier, insights, recent_orders: orders } = details;
   const progress = tierProgress(tier, stats.lifetime_spend);
@@ -142,6 +146,8 @@ function CustomerBody({
             : `${formatMoney(tier.spend_to_next, STORE_CURRENCY)} more to reach ${humanize(tier.next_tier)}.`}
         </Text>
       </section>
+
+      {segments}
 
       <section aria-labelledby="customer-insights-title">
         <Title order={3} size="h4" id="customer-insights-title" mb="xs">
@@ -252,7 +258,14 @@ function PanelSkeleton() {
 }
 
 /** A customer's profile, stats, tier, insights and recent orders, in a drawer. */
-export function CustomerDetailsPanel({ customerId, isOpen, onClose, orderHref, actions }: CustomerDetailsPanelProps) {
+export function CustomerDetailsPanel({
+  customerId,
+  isOpen,
+  onClose,
+  orderHref,
+  actions,
+  segments,
+}: CustomerDetailsPanelProps) {
   const query = useCustomerDetails(customerId);
   const customer = query.data?.customer;
   return (
@@ -263,7 +276,14 @@ export function CustomerDetailsPanel({ customerId, isOpen, onClose, orderHref, a
       closeLabel="Close customer details"
     >
       <DetailContent query={query} noun="customer" skeleton={<PanelSkeleton />}>
-        {(details) => <CustomerBody details={details} orderHref={orderHref} actions={actions?.(details)} />}
+        {(details) => (
+          <CustomerBody
+            details={details}
+            orderHref={orderHref}
+            actions={actions?.(details)}
+            segments={segments?.(details.customer.id)}
+          />
+        )}
       </DetailContent>
     </DetailDrawer>
   );
