@@ -31,7 +31,9 @@ from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
-from shopcrm.orders.router import customer_details_router
+from shopcrm.inventory.router import csv_router as inventory_csv_router
+from shopcrm.inventory.router import router as inventory_router
+from shopcrm.orders.router import customer_details_router, product_details_router
 from shopcrm.orders.router import router as orders_router
 
 
@@ -82,6 +84,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(customer_details_router)
     app.include_router(orders_router)
+    app.include_router(inventory_csv_router)
+    app.include_router(inventory_router)  # before product_details_router: /api/inventory/stats is not an id
+    app.include_router(product_details_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.
