@@ -87,7 +87,7 @@ function Figures() {
           <Text size="xs" c="dimmed">
             {item.label}
           </Text>
-          <Text fw={700} size="lg">
+          <Text fw={700} size="md">
             {item.value}
           </Text>
         </Paper>

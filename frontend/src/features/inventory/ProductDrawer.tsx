@@ -96,7 +96,7 @@ function AdjustForm({ product }: { product: ProductOut }) {
             { value: 'correction', label: 'Correct count' },
           ]}
         />
-        <Group grow align="flex-start" wrap="wrap">
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <NumberInput
             label={kind === 'received' ? 'Units received' : 'Counted stock'}
             value={amount}
@@ -105,7 +105,6 @@ function AdjustForm({ product }: { product: ProductOut }) {
             allowDecimal={false}
             allowNegative={false}
             error={errors.amount}
-            miw={140}
           />
           <TextInput
             label="Reason"
@@ -114,9 +113,8 @@ function AdjustForm({ product }: { product: ProductOut }) {
             onChange={(e) => setReason(e.currentTarget.value)}
             maxLength={500}
             error={errors.reason}
-            miw={180}
           />
-        </Group>
+        </SimpleGrid>
         {message !== null && (
           <Alert color={adjust.isError ? 'red' : 'teal'} variant="light" role="status">
             {message}
