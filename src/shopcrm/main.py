@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customer_details_router)
     app.include_router(orders_router)
     app.include_router(inventory_csv_router)
-    app.include_router(inventory_router)  # before product_details_router: /api/inventory/stats is not an id
+    app.include_router(inventory_router)  # ids are digits in its paths: /stats is never taken for one
     app.include_router(product_details_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >

@@ -55,20 +55,20 @@ async def stats(_: CurrentUser, db: ReadSession) -> InventoryStats:
     return await service.stats(db)
 
 
-@router.patch("/{product_id}", response_model=ProductOut, name="update")
+@router.patch("/{product_id:int}", response_model=ProductOut, name="update")
 async def update_product(product_id: IdPath, body: ProductUpdate, _: WriterUser, db: DbSession) -> ProductOut:
     return service.to_out(await service.update_product(db, product_id=product_id, data=body))
 
 
 @router.post(
-    "/{product_id}/adjustments", response_model=AdjustmentOut, status_code=status.HTTP_201_CREATED, name="adjust"
+    "/{product_id:int}/adjustments", response_model=AdjustmentOut, status_code=status.HTTP_201_CREATED, name="adjust"
 )
 async def adjust_stock(product_id: IdPath, body: AdjustmentIn, user: WriterUser, db: DbSession) -> AdjustmentOut:
     product, movement = await service.adjust_stock(db, product_id=product_id, data=body, user_id=user.id)
     return AdjustmentOut(product=service.to_out(product), movement=MovementOut.model_validate(movement))
 
 
-@router.get("/{product_id}/movements", response_model=MovementPage, name="movements")
+@router.get("/{product_id:int}/movements", response_model=MovementPage, name="movements")
 async def movements(
     product_id: IdPath, query: Annotated[MovementsQuery, Query()], _: CurrentUser, db: ReadSession, cursors: Cursors
 ) -> MovementPage:

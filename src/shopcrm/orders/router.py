@@ -77,6 +77,6 @@ async def customer_details(
     return await details.customer_details(db, customer_id=customer_id, settings=settings)
 
 
-@product_details_router.get("/{product_id}", response_model=ProductDetails, name="details")
+@product_details_router.get("/{product_id:int}", response_model=ProductDetails, name="details")
 async def product_details(product_id: IdPath, _: CurrentUser, db: ReadSession) -> ProductDetails:
     return await product_sales.product_details(db, product_id=product_id)
