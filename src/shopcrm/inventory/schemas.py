@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
-from shopcrm.core.types import NAME_PATTERN, NO_NUL
+from shopcrm.core.types import NAME_PATTERN, NO_NUL, MoneyIn
 from shopcrm.inventory.models import MovementKind
 
 MAX_MONEY = Decimal("9999999999.99")
@@ -22,7 +22,6 @@ MoneyFilter = Annotated[
     Field(ge=0, le=MAX_MONEY),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)}),
 ]
-MoneyIn = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, max_digits=12, decimal_places=2)]
 
 
 class StockState(StrEnum):

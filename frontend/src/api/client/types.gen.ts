@@ -1223,7 +1223,7 @@ export type ProductUpdate = {
     /**
      * Cost
      */
-    cost?: number | string | null;
+    cost?: string | null;
     /**
      * Low Stock Threshold
      */
@@ -1231,7 +1231,7 @@ export type ProductUpdate = {
     /**
      * Price
      */
-    price?: number | string | null;
+    price?: string | null;
     /**
      * Reorder Lead Days
      */
