@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from shopcrm.customers.models import Customer
 from shopcrm.db import Database
-from shopcrm.inventory.models import Product
+from shopcrm.inventory.models import Product, StockMovement
 
 _seq = itertools.count(1)
 
@@ -44,6 +44,16 @@ async def make_product(database: Database, **fields: object) -> Product:
     async with database.transaction() as session:
         product = Product(**values)
         session.add(product)
+        await session.flush()
+        session.add(
+            StockMovement(
+                product_id=product.id,
+                kind="opening",
+                quantity=product.stock,
+                stock_after=product.stock,
+                reason="opening balance",
+            )
+        )
     return product
 
 

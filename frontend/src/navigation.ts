@@ -83,6 +83,7 @@ export const APP_PAGES: readonly AppPage[] = [
   },
   {
     path: '/inventory',
+    page: () => import('./pages/Inventory'),
     label: 'Inventory',
     description: 'Products and stock levels, with low-stock alerts.',
     icon: IconBox,

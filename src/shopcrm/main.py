@@ -32,7 +32,9 @@ from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
-from shopcrm.orders.router import customer_details_router
+from shopcrm.inventory.router import csv_router as inventory_csv_router
+from shopcrm.inventory.router import router as inventory_router
+from shopcrm.orders.router import customer_details_router, product_details_router
 from shopcrm.orders.router import router as orders_router
 from shopcrm.segments.jobs import SegmentRefresher
 from shopcrm.segments.router import customer_segments_router
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(orders_router)
     app.include_router(segments_router)
     app.include_router(customer_segments_router)
+    app.include_router(inventory_csv_router)
+    app.include_router(inventory_router)  # ids are digits in its paths: /stats is never taken for one
+    app.include_router(product_details_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.

@@ -3,7 +3,7 @@
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import Customer
 from shopcrm.db import Base
-from shopcrm.inventory.models import Product
+from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
 
@@ -20,6 +20,7 @@ __all__ = [
     "SegmentMember",
     "SegmentMembershipEvent",
     "SegmentRule",
+    "StockMovement",
     "User",
     "UserSession",
 ]

@@ -1,7 +1,9 @@
 /** The URL parameters naming the open details panel: `?customer=12` or `?order=345`. */
 export const CUSTOMER_PANEL_PARAM = 'customer';
 export const ORDER_PANEL_PARAM = 'order';
-export const PANEL_PARAMS = [CUSTOMER_PANEL_PARAM, ORDER_PANEL_PARAM] as const;
+/** The inventory page's product panel (`?product=7`), kept like the others when the list changes. */
+export const PRODUCT_PANEL_PARAM = 'product';
+export const PANEL_PARAMS = [CUSTOMER_PANEL_PARAM, ORDER_PANEL_PARAM, PRODUCT_PANEL_PARAM] as const;
 
 export type OpenPanel = { kind: 'customer'; id: number } | { kind: 'order'; id: number } | null;
 

@@ -44,6 +44,9 @@ class Capabilities:
     embedded: bool
     # ALTER TABLE can do little, so migrations rebuild the table instead (Alembic's batch mode).
     alters_by_rebuild: bool
+    # The isolation level a long streamed read (a CSV export through a server-side cursor) runs in: a cursor
+    # lives in a transaction, and PostgreSQL's read engine otherwise autocommits each statement.
+    streaming_isolation: str
     # INSERT with this engine's ON CONFLICT clauses: `caps.insert(Model).on_conflict_do_nothing(...)`.
     insert: Callable[..., Any]
 
@@ -62,6 +65,7 @@ POSTGRESQL = Capabilities(
     naive_timestamps=False,
     embedded=False,
     alters_by_rebuild=False,
+    streaming_isolation="REPEATABLE READ",
     insert=postgresql.insert,
 )
 SQLITE = Capabilities(
@@ -78,6 +82,7 @@ SQLITE = Capabilities(
     naive_timestamps=True,
     embedded=True,
     alters_by_rebuild=True,
+    streaming_isolation="SERIALIZABLE",
     insert=sqlite.insert,
 )
 _BY_NAME = {c.name: c for c in (POSTGRESQL, SQLITE)}

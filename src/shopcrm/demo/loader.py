@@ -45,6 +45,7 @@ from shopcrm.demo.generate import (
     generate,
     table_columns,
 )
+from shopcrm.inventory.queries import OPENING_BALANCES_SQL
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +293,7 @@ async def _load_sqlite(database: Database, ds: DemoDataset, say: Progress, phase
                         key = f"insert {chunk.table}"
                         phases[key] = phases.get(key, 0.0) + time.perf_counter() - t0
                         written.wrote(chunk.table, chunk.rows)
+                await conn.exec_driver_sql(OPENING_BALANCES_SQL)  # the stock ledger starts here
                 say("analyze")
                 t0 = time.perf_counter()
                 await conn.exec_driver_sql("ANALYZE")
@@ -366,6 +368,9 @@ async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, pha
                     await raw.execute(ddl)
                 phases["foreign keys"] = time.perf_counter() - t0
 
+            t0 = time.perf_counter()
+            await raw.execute(OPENING_BALANCES_SQL)  # the stock ledger starts here
+            phases["opening balances"] = time.perf_counter() - t0
             for table_name in LOAD_ORDER:
                 # Explicit ids were written: move the identity past them so later inserts work.
                 sequence = f"pg_get_serial_sequence('{table_name}', 'id')"
@@ -373,7 +378,7 @@ async def _load_postgres(database: Database, ds: DemoDataset, say: Progress, pha
                 await raw.execute(f"SELECT setval({sequence}, coalesce(max(id), 0) + 1, false) FROM {table_sql}")  # noqa: S608
             say("analyze")
             t0 = time.perf_counter()
-            await raw.execute(f"ANALYZE {names_sql}")
+            await raw.execute(f"ANALYZE {names_sql}, stock_movements")
             phases["analyze"] = time.perf_counter() - t0
         except BaseException:
             await transaction.rollback()

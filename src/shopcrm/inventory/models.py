@@ -1,13 +1,15 @@
-"""Product table (the catalog and its stock)."""
+"""Product table (the catalog and its stock) and the stock ledger (every change of stock, one row each)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Identity, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shopcrm.db import Base, BigId, Money, TimestampMixin
+from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime, utcnow
 
 
 class Product(TimestampMixin, Base):
@@ -33,4 +35,46 @@ class Product(TimestampMixin, Base):
         Index("ix_products_name_sort", "name", "id"),
         Index("ix_products_price_sort", "price", "id"),
         Index("ix_products_stock_sort", "stock", "id"),
+        Index("ix_products_cost_sort", "cost", "id"),
+        Index("ix_products_category_sort", "category", "id"),
+    )
+
+
+class MovementKind(enum.StrEnum):
+    """Why stock changed. `opening` is a product's first row (its stock when the ledger began)."""
+
+    opening = "opening"
+    order_taken = "order_taken"
+    order_returned = "order_returned"  # the order was cancelled or refunded and its stock put back
+    received = "received"
+    correction = "correction"  # a count: the stock set to what was counted
+
+
+MOVEMENT_KINDS_SQL = ", ".join(f"'{k.value}'" for k in MovementKind)
+
+
+class StockMovement(Base):
+    """One change of a product's stock, written in the same transaction as the change. A product's stock
+    is always the sum of its rows' `quantity`, and `stock_after` is the stock once this row applied.
+
+    `order_id` carries no foreign key: orders are an upper domain and the ledger outlives what it points at;
+    an index on it would also cost every order taken one more index write."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(Integer)
+    stock_after: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int | None] = mapped_column(BigId)
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({MOVEMENT_KINDS_SQL})", name="kind_known"),
+        CheckConstraint("stock_after >= 0", name="stock_after_nonnegative"),
+        Index("ix_stock_movements_product_id", "product_id", "id"),
+        Index("ix_stock_movements_user_id", "user_id"),
     )

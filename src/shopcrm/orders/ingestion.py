@@ -1,5 +1,6 @@
-"""Taking an order from the storefront: the order and its items, the stock taken (never below zero), the
-customer's figures and the first status-history row, all or nothing, at most once per order number.
+"""Taking an order from the storefront: the order and its items, the stock taken (never below zero) and its
+ledger rows (`stock_movements`, kind order_taken), the customer's figures and the first status-history row,
+all or nothing, at most once per order number.
 
 It is the hottest write, so it does not go through the ORM's unit of work:
 - on PostgreSQL the whole order is the one statement `queries.INGEST_POSTGRESQL`, run on the asyncpg
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.core.driver import postgres_driver, sqlalchemy_errors
 from shopcrm.core.errors import Conflict, InvalidInput, NotFound
+from shopcrm.inventory.models import MovementKind
 from shopcrm.orders import queries
 from shopcrm.orders.schemas import (
     CustomerBrief,
@@ -217,12 +219,25 @@ async def _write_stepwise(conn: AsyncConnection, data: OrderCreate) -> tuple[_Ne
     if order_id is None:
         found = await conn.scalar(queries.CUSTOMER_EXISTS, {"customer_id": customer_id})
         return order, None, found is not None
+    movements = []
     for product_id in sorted(order.wanted):
-        taken = await conn.scalar(
-            queries.TAKE_STOCK, {"product_id": product_id, "quantity": order.wanted[product_id], "now": order.now}
+        quantity = order.wanted[product_id]
+        stock_after = await conn.scalar(
+            queries.TAKE_STOCK, {"product_id": product_id, "quantity": quantity, "now": order.now}
         )
-        if taken is None:
+        if stock_after is None:
             raise _not_enough_stock(order, product_id)  # the request's transaction rolls the order back
+        movements.append(
+            {
+                "product_id": product_id,
+                "kind": MovementKind.order_taken.value,
+                "quantity": -quantity,
+                "stock_after": stock_after,
+                "order_id": order_id,
+                "created_at": order.now,
+            }
+        )
+    await conn.execute(queries.INSERT_MOVEMENTS, movements)
     item_rows = [
         {"order_id": order_id, "product_id": p.id, "customer_id": customer_id, "quantity": q, "price": c}
         for p, q, c in order.lines

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import sqlite
 
 from shopcrm.core.driver import DriverSQL
 from shopcrm.customers.models import Customer
-from shopcrm.inventory.models import Product
+from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 
 # Products of an order, by SKU (no lock: prices are read, stock is taken separately).
@@ -63,8 +63,11 @@ TAKE_STOCK = (
     update(Product)
     .where(Product.id == bindparam("product_id"), Product.stock >= bindparam("quantity"))
     .values(stock=Product.stock - bindparam("quantity"), updated_at=bindparam("now"))
-    .returning(Product.id)
+    .returning(Product.stock)
 )
+
+# The ledger rows of stock taken or given back (one per product, with the stock after the change).
+INSERT_MOVEMENTS = insert(StockMovement)
 
 INSERT_ITEMS = insert(OrderItem).returning(OrderItem.id, sort_by_parameter_order=True)
 
@@ -118,7 +121,8 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
 # - claim: the order row, only with a good verdict; nothing back when the number is taken or the customer
 #   does not exist, and then every later part does nothing (each is conditional on claim);
 # - items (in line order, so their identity values follow it), stock (the CHECK stock >= 0 would fail the
-#   whole statement if the verdict were ever wrong), buyer (one more counted order; LEAST and GREATEST
+#   whole statement if the verdict were ever wrong), moved (the ledger's "order taken" row per product, with
+#   the stock after it), buyer (one more counted order; LEAST and GREATEST
 #   skip NULLs, so a first order sets both times), event (the first history row).
 INGEST_POSTGRESQL = DriverSQL(
     "orders.ingest",
@@ -164,7 +168,12 @@ WITH line AS (
 ), stock AS (
     UPDATE products SET stock = products.stock - wanted.quantity, updated_at = :now::timestamptz
     FROM wanted WHERE products.id = wanted.product_id AND EXISTS (SELECT FROM claim)
-    RETURNING products.id
+    RETURNING products.id, products.stock, wanted.quantity
+), moved AS (
+    INSERT INTO stock_movements (product_id, kind, quantity, stock_after, order_id, created_at)
+    SELECT stock.id, 'order_taken', -stock.quantity, stock.stock, claim.id, :now::timestamptz
+    FROM stock, claim
+    ORDER BY stock.id
 ), buyer AS (
     UPDATE customers SET total_spend = customers.total_spend + (SELECT verdict.total FROM verdict),
                          total_orders = customers.total_orders + 1,

@@ -9,13 +9,16 @@ from fastapi import APIRouter, Query, Response, status
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
+from shopcrm.inventory.schemas import ProductDetails
 from shopcrm.orders import customer_details as details
-from shopcrm.orders import ingestion, service
+from shopcrm.orders import ingestion, product_sales, service
 from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
 # A customer's page spans customers and orders, so it is composed (and served) by the upper domain.
 customer_details_router = APIRouter(prefix="/api/customers", tags=["customers"])
+# So does a product's page (the product with its sales); main.py includes it after the inventory router.
+product_details_router = APIRouter(prefix="/api/inventory", tags=["inventory"])
 
 
 @router.get("", response_model=OrderPage, name="list")
@@ -72,3 +75,8 @@ async def customer_details(
     customer_id: IdPath, _: CurrentUser, db: ReadSession, settings: AppSettings
 ) -> details.CustomerDetails:
     return await details.customer_details(db, customer_id=customer_id, settings=settings)
+
+
+@product_details_router.get("/{product_id:int}", response_model=ProductDetails, name="details")
+async def product_details(product_id: IdPath, _: CurrentUser, db: ReadSession) -> ProductDetails:
+    return await product_sales.product_details(db, product_id=product_id)

@@ -21,7 +21,7 @@ from shopcrm.core.types import day_end, day_start
 from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import Customer
 from shopcrm.customers.search import like_prefix, search_condition
-from shopcrm.inventory.models import Product
+from shopcrm.inventory.models import MovementKind, Product, StockMovement
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatus, OrderStatusEvent
 from shopcrm.orders.schemas import (
     CustomerBrief,
@@ -510,7 +510,7 @@ async def change_status(session: AsyncSession, *, order_id: int, status: OrderSt
     order.updated_at = dt.datetime.now(dt.UTC)
     await session.flush()
     if status in UNCOUNTED_STATUSES and current not in UNCOUNTED_STATUSES:
-        await _give_back(session, order)
+        await _give_back(session, order, status, user)
     session.add(
         OrderStatusEvent(
             order_id=order.id,
@@ -525,7 +525,8 @@ async def change_status(session: AsyncSession, *, order_id: int, status: OrderSt
     return order
 
 
-async def _give_back(session: AsyncSession, order: Order) -> None:
+async def _give_back(session: AsyncSession, order: Order, status: OrderStatus, user: User) -> None:
+    """Put a cancelled or refunded order's stock back (with its ledger rows) and take it off the customer's figures."""
     items = (
         await session.execute(
             select(OrderItem.product_id, func.sum(OrderItem.quantity))
@@ -534,13 +535,30 @@ async def _give_back(session: AsyncSession, order: Order) -> None:
             .order_by(OrderItem.product_id)
         )
     ).all()
+    now = dt.datetime.now(dt.UTC)
+    movements = []
+    # Ascending product id, the order every stock change locks in (see queries.INGEST_POSTGRESQL).
     for product_id, quantity in items:
-        await session.execute(
+        stock_after = await session.scalar(
             update(Product)
             .where(Product.id == product_id)
-            .values(stock=Product.stock + quantity)
+            .values(stock=Product.stock + quantity, updated_at=now)
+            .returning(Product.stock)
             .execution_options(synchronize_session=False)
         )
+        movements.append(
+            StockMovement(
+                product_id=product_id,
+                kind=MovementKind.order_returned.value,
+                quantity=int(quantity),
+                stock_after=stock_after,
+                order_id=order.id,
+                user_id=user.id,
+                reason=f"order {order.order_number} {status.value}",
+                created_at=now,
+            )
+        )
+    session.add_all(movements)
     # Lock the customer before recomputing, in a statement of its own: under READ COMMITTED the recompute
     # below then starts after any other cancel of this customer's orders has committed, and sees it. In one
     # statement its subqueries would read the snapshot taken before the wait, and could keep a cancelled

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryDetailsData, InventoryDetailsErrors, InventoryDetailsResponses, InventoryExportCsvData, InventoryExportCsvErrors, InventoryExportCsvResponses, InventoryListData, InventoryListErrors, InventoryListResponses, InventoryMovementsData, InventoryMovementsErrors, InventoryMovementsResponses, InventoryStatsData, InventoryStatsErrors, InventoryStatsResponses, InventoryUpdateData, InventoryUpdateErrors, InventoryUpdateResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -195,6 +195,105 @@ export const customersSegments = <ThrowOnError extends boolean = false>(options:
  * Get
  */
 export const healthGet = <ThrowOnError extends boolean = false>(options?: Options<HealthGetData, ThrowOnError>) => (options?.client ?? client).get<HealthGetResponses, HealthGetErrors, ThrowOnError>({ url: '/api/health', ...options });
+
+/**
+ * List
+ */
+export const inventoryList = <ThrowOnError extends boolean = false>(options?: Options<InventoryListData, ThrowOnError>) => (options?.client ?? client).get<InventoryListResponses, InventoryListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory',
+    ...options
+});
+
+/**
+ * Export Csv
+ */
+export const inventoryExportCsv = <ThrowOnError extends boolean = false>(options?: Options<InventoryExportCsvData, ThrowOnError>) => (options?.client ?? client).get<InventoryExportCsvResponses, InventoryExportCsvErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory.csv',
+    ...options
+});
+
+/**
+ * Stats
+ */
+export const inventoryStats = <ThrowOnError extends boolean = false>(options?: Options<InventoryStatsData, ThrowOnError>) => (options?.client ?? client).get<InventoryStatsResponses, InventoryStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory/stats',
+    ...options
+});
+
+/**
+ * Details
+ */
+export const inventoryDetails = <ThrowOnError extends boolean = false>(options: Options<InventoryDetailsData, ThrowOnError>) => (options.client ?? client).get<InventoryDetailsResponses, InventoryDetailsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory/{product_id}',
+    ...options
+});
+
+/**
+ * Update
+ */
+export const inventoryUpdate = <ThrowOnError extends boolean = false>(options: Options<InventoryUpdateData, ThrowOnError>) => (options.client ?? client).patch<InventoryUpdateResponses, InventoryUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory/{product_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Adjust
+ */
+export const inventoryAdjust = <ThrowOnError extends boolean = false>(options: Options<InventoryAdjustData, ThrowOnError>) => (options.client ?? client).post<InventoryAdjustResponses, InventoryAdjustErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory/{product_id}/adjustments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Movements
+ */
+export const inventoryMovements = <ThrowOnError extends boolean = false>(options: Options<InventoryMovementsData, ThrowOnError>) => (options.client ?? client).get<InventoryMovementsResponses, InventoryMovementsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/inventory/{product_id}/movements',
+    ...options
+});
 
 /**
  * List

@@ -5,6 +5,44 @@ export type ClientOptions = {
 };
 
 /**
+ * AdjustmentIn
+ *
+ * Stock received (`quantity` units added) or a counted correction (`counted`: the stock as counted).
+ */
+export type AdjustmentIn = {
+    /**
+     * Counted
+     *
+     * The stock as counted
+     */
+    counted?: number | null;
+    kind: AdjustmentKind;
+    /**
+     * Quantity
+     *
+     * Units received
+     */
+    quantity?: number | null;
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
+ * AdjustmentKind
+ */
+export type AdjustmentKind = 'received' | 'correction';
+
+/**
+ * AdjustmentOut
+ */
+export type AdjustmentOut = {
+    movement: MovementOut;
+    product: ProductOut;
+};
+
+/**
  * ApiTokenCreated
  */
 export type ApiTokenCreated = {
@@ -96,6 +134,50 @@ export type ApiTokenOut = {
      * Prefix
      */
     prefix: string;
+};
+
+/**
+ * CategoryFigures
+ */
+export type CategoryFigures = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Low
+     */
+    low: number;
+    /**
+     * Out
+     */
+    out: number;
+    /**
+     * Products
+     */
+    products: number;
+    /**
+     * Units
+     *
+     * Units on hand
+     */
+    units: number;
+    /**
+     * Value At Cost
+     *
+     * Units on hand at cost (products without a cost count as 0)
+     */
+    value_at_cost: string;
+    /**
+     * Value At Price
+     */
+    value_at_price: string;
+    /**
+     * Without Cost
+     *
+     * Products with no cost set (left out of the value at cost)
+     */
+    without_cost: number;
 };
 
 /**
@@ -539,6 +621,24 @@ export type CustomerUpdate = {
 };
 
 /**
+ * DailySales
+ */
+export type DailySales = {
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Revenue
+     */
+    revenue: string;
+    /**
+     * Units
+     */
+    units: number;
+};
+
+/**
  * ErrorBody
  */
 export type ErrorBody = {
@@ -719,6 +819,97 @@ export type HealthOut = {
 };
 
 /**
+ * InventoryPage
+ */
+export type InventoryPage = {
+    /**
+     * Items
+     */
+    items: Array<ProductOut>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+    /**
+     * Prev Cursor
+     */
+    prev_cursor: string | null;
+    /**
+     * Total
+     *
+     * Matching products; a lower bound when total_exact is false
+     */
+    total: number;
+    /**
+     * Total Exact
+     */
+    total_exact: boolean;
+};
+
+/**
+ * InventorySort
+ */
+export type InventorySort = 'name' | 'sku' | 'category' | 'price' | 'cost' | 'stock';
+
+/**
+ * InventoryStats
+ */
+export type InventoryStats = {
+    /**
+     * Alerts
+     *
+     * Out of stock first, then lowest stock against its threshold
+     */
+    alerts: Array<StockAlert>;
+    /**
+     * Alerts Total
+     */
+    alerts_total: number;
+    /**
+     * Categories
+     */
+    categories: Array<CategoryFigures>;
+    /**
+     * Low
+     */
+    low: number;
+    /**
+     * Out
+     */
+    out: number;
+    /**
+     * Products
+     */
+    products: number;
+    /**
+     * Units
+     *
+     * Units on hand
+     */
+    units: number;
+    /**
+     * Value At Cost
+     *
+     * Units on hand at cost (products without a cost count as 0)
+     */
+    value_at_cost: string;
+    /**
+     * Value At Price
+     */
+    value_at_price: string;
+    /**
+     * Without Cost
+     *
+     * Products with no cost set (left out of the value at cost)
+     */
+    without_cost: number;
+};
+
+/**
  * LoginIn
  */
 export type LoginIn = {
@@ -771,6 +962,66 @@ export type MembershipChange = {
      * Last Name
      */
     last_name: string;
+};
+
+/**
+ * MovementKind
+ *
+ * Why stock changed. `opening` is a product's first row (its stock when the ledger began).
+ */
+export type MovementKind = 'opening' | 'order_taken' | 'order_returned' | 'received' | 'correction';
+
+/**
+ * MovementOut
+ */
+export type MovementOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    kind: MovementKind;
+    /**
+     * Order Id
+     */
+    order_id: number | null;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Stock After
+     */
+    stock_after: number;
+    /**
+     * User Id
+     */
+    user_id: number | null;
+};
+
+/**
+ * MovementPage
+ */
+export type MovementPage = {
+    /**
+     * Items
+     */
+    items: Array<MovementOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+    /**
+     * Prev Cursor
+     */
+    prev_cursor: string | null;
 };
 
 /**
@@ -1133,6 +1384,124 @@ export type PreviewOut = {
 };
 
 /**
+ * ProductDetails
+ */
+export type ProductDetails = {
+    /**
+     * Days Of Cover
+     *
+     * Stock / 30-day velocity; null when nothing sold
+     */
+    days_of_cover: number | null;
+    /**
+     * Forecast 30D
+     *
+     * Not computed yet: null until forecasting runs
+     */
+    forecast_30d: number | null;
+    /**
+     * Forecast Status
+     */
+    forecast_status: string;
+    product: ProductOut;
+    /**
+     * Sales
+     *
+     * Units and revenue per UTC day, the last 90 days, oldest first
+     */
+    sales: Array<DailySales>;
+    /**
+     * Units 30D
+     */
+    units_30d: number;
+    /**
+     * Units 90D
+     */
+    units_90d: number;
+    /**
+     * Velocity 30D
+     *
+     * Units sold per day over the last 30 days
+     */
+    velocity_30d: number;
+    /**
+     * Velocity 90D
+     */
+    velocity_90d: number;
+};
+
+/**
+ * ProductOut
+ */
+export type ProductOut = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Cost
+     */
+    cost: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Low Stock Threshold
+     */
+    low_stock_threshold: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Price
+     */
+    price: string;
+    /**
+     * Reorder Lead Days
+     */
+    reorder_lead_days: number;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Stock
+     */
+    stock: number;
+    stock_state: StockState;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ProductUpdate
+ *
+ * Only the fields sent change.
+ */
+export type ProductUpdate = {
+    /**
+     * Cost
+     */
+    cost?: string | null;
+    /**
+     * Low Stock Threshold
+     */
+    low_stock_threshold?: number | null;
+    /**
+     * Price
+     */
+    price?: string | null;
+    /**
+     * Reorder Lead Days
+     */
+    reorder_lead_days?: number | null;
+};
+
+/**
  * RfmInsight
  */
 export type RfmInsight = {
@@ -1415,6 +1784,46 @@ export type StatusEventOut = {
     from_status: OrderStatus | null;
     to_status: OrderStatus;
 };
+
+/**
+ * StockAlert
+ */
+export type StockAlert = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Low Stock Threshold
+     */
+    low_stock_threshold: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Stock
+     */
+    stock: number;
+    stock_state: StockState;
+};
+
+/**
+ * StockState
+ */
+export type StockState = 'in_stock' | 'low' | 'out';
 
 /**
  * Tier
@@ -2526,6 +2935,493 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type InventoryListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of the name or the SKU
+         */
+        q?: string | null;
+        /**
+         * Category
+         */
+        category?: Array<string> | null;
+        /**
+         * Min Price
+         */
+        min_price?: number | null;
+        /**
+         * Max Price
+         */
+        max_price?: number | null;
+        /**
+         * Stock State
+         */
+        stock_state?: Array<StockState> | null;
+        sort?: InventorySort;
+        /**
+         * Order
+         */
+        order?: 'asc' | 'desc';
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * From a previous page's next/prev cursor (signed by the server)
+         */
+        cursor?: string | null;
+    };
+    url: '/api/inventory';
+};
+
+export type InventoryListErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryListError = InventoryListErrors[keyof InventoryListErrors];
+
+export type InventoryListResponses = {
+    /**
+     * Successful Response
+     */
+    200: InventoryPage;
+};
+
+export type InventoryListResponse = InventoryListResponses[keyof InventoryListResponses];
+
+export type InventoryExportCsvData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of the name or the SKU
+         */
+        q?: string | null;
+        /**
+         * Category
+         */
+        category?: Array<string> | null;
+        /**
+         * Min Price
+         */
+        min_price?: number | null;
+        /**
+         * Max Price
+         */
+        max_price?: number | null;
+        /**
+         * Stock State
+         */
+        stock_state?: Array<StockState> | null;
+    };
+    url: '/api/inventory.csv';
+};
+
+export type InventoryExportCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryExportCsvError = InventoryExportCsvErrors[keyof InventoryExportCsvErrors];
+
+export type InventoryExportCsvResponses = {
+    /**
+     * Every matching product, one a line
+     */
+    200: unknown;
+};
+
+export type InventoryStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/inventory/stats';
+};
+
+export type InventoryStatsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryStatsError = InventoryStatsErrors[keyof InventoryStatsErrors];
+
+export type InventoryStatsResponses = {
+    /**
+     * Successful Response
+     */
+    200: InventoryStats;
+};
+
+export type InventoryStatsResponse = InventoryStatsResponses[keyof InventoryStatsResponses];
+
+export type InventoryDetailsData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: number;
+    };
+    query?: never;
+    url: '/api/inventory/{product_id}';
+};
+
+export type InventoryDetailsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryDetailsError = InventoryDetailsErrors[keyof InventoryDetailsErrors];
+
+export type InventoryDetailsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductDetails;
+};
+
+export type InventoryDetailsResponse = InventoryDetailsResponses[keyof InventoryDetailsResponses];
+
+export type InventoryUpdateData = {
+    body: ProductUpdate;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: number;
+    };
+    query?: never;
+    url: '/api/inventory/{product_id}';
+};
+
+export type InventoryUpdateErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryUpdateError = InventoryUpdateErrors[keyof InventoryUpdateErrors];
+
+export type InventoryUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductOut;
+};
+
+export type InventoryUpdateResponse = InventoryUpdateResponses[keyof InventoryUpdateResponses];
+
+export type InventoryAdjustData = {
+    body: AdjustmentIn;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: number;
+    };
+    query?: never;
+    url: '/api/inventory/{product_id}/adjustments';
+};
+
+export type InventoryAdjustErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryAdjustError = InventoryAdjustErrors[keyof InventoryAdjustErrors];
+
+export type InventoryAdjustResponses = {
+    /**
+     * Successful Response
+     */
+    201: AdjustmentOut;
+};
+
+export type InventoryAdjustResponse = InventoryAdjustResponses[keyof InventoryAdjustResponses];
+
+export type InventoryMovementsData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: number;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+    };
+    url: '/api/inventory/{product_id}/movements';
+};
+
+export type InventoryMovementsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryMovementsError = InventoryMovementsErrors[keyof InventoryMovementsErrors];
+
+export type InventoryMovementsResponses = {
+    /**
+     * Successful Response
+     */
+    200: MovementPage;
+};
+
+export type InventoryMovementsResponse = InventoryMovementsResponses[keyof InventoryMovementsResponses];
 
 export type OrdersListData = {
     body?: never;
