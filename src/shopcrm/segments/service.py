@@ -4,9 +4,7 @@ customer is in. Membership refreshes live in segments/jobs.py; "why is she in it
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import time
 from collections.abc import AsyncIterator
@@ -17,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
 from shopcrm.core.counting import capped_count
+from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.engines import capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, keyset_page
@@ -46,8 +45,6 @@ from shopcrm.segments.tree import MAX_DEPTH, MAX_RULES, Group, Rule, parse_tree
 PREVIEW_PAGE = 25
 CHANGES_SHOWN = 100
 CSV_BATCH = 2000
-# Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def context(settings: Settings, now: dt.datetime) -> Context:
@@ -341,27 +338,9 @@ CSV_COLUMNS = (
 )
 
 
-def csv_cell(value: Any) -> str:
-    """A value as a CSV cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
-
-
 async def members_csv(session: AsyncSession, *, segment_id: int) -> AsyncIterator[str]:
     """Every member as CSV lines, read in id order in batches (keyset), so memory stays flat."""
-    yield _csv_line(list(CSV_COLUMNS))
+    yield csv_lines([CSV_COLUMNS])
     columns = [getattr(Customer, c) for c in CSV_COLUMNS]
     after = 0
     while True:
@@ -375,7 +354,7 @@ async def members_csv(session: AsyncSession, *, segment_id: int) -> AsyncIterato
         ).all()
         if not rows:
             return
-        yield "".join(_csv_line([csv_cell(v) for v in row]) for row in rows)
+        yield csv_lines(rows)
         after = rows[-1][0]
 
 
