@@ -15,6 +15,8 @@ from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shopcrm import __version__
+from shopcrm.analytics.rollup import RollupRefresher
+from shopcrm.analytics.router import router as dashboard_router
 from shopcrm.apidocs.router import docs_router
 from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings)
     statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
+    rollup = RollupRefresher(database, interval_s=settings.analytics_refresh_seconds, timezone=settings.store_timezone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,9 +54,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
         # the first computation starts now and serving does not wait for it.
         statistics.start()
+        # The dashboard's daily rollup, the same way (days not rolled up yet are read live meanwhile).
+        rollup.start()
         try:
             yield
         finally:
+            await rollup.stop()
             await statistics.stop()
             await database.dispose()
 
@@ -72,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.customer_statistics = statistics
+    app.state.analytics_rollup = rollup
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)
@@ -82,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(customers_router)
     app.include_router(customer_details_router)
     app.include_router(orders_router)
+    app.include_router(dashboard_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.

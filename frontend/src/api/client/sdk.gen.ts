@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DashboardGetData, DashboardGetErrors, DashboardGetResponses, DashboardVersionData, DashboardVersionErrors, DashboardVersionResponses, HealthGetData, HealthGetErrors, HealthGetResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -175,6 +175,32 @@ export const customersDetails = <ThrowOnError extends boolean = false>(options: 
             type: 'apiKey'
         }],
     url: '/api/customers/{customer_id}/details',
+    ...options
+});
+
+/**
+ * Get
+ */
+export const dashboardGet = <ThrowOnError extends boolean = false>(options?: Options<DashboardGetData, ThrowOnError>) => (options?.client ?? client).get<DashboardGetResponses, DashboardGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/dashboard',
+    ...options
+});
+
+/**
+ * Version
+ */
+export const dashboardVersion = <ThrowOnError extends boolean = false>(options?: Options<DashboardVersionData, ThrowOnError>) => (options?.client ?? client).get<DashboardVersionResponses, DashboardVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/dashboard/version',
     ...options
 });
 
