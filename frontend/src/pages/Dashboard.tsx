@@ -40,7 +40,7 @@ function useDashboardQuery(): [DashboardQuery, (next: DashboardQuery) => void] {
 function Metrics({ data }: { data: Dashboard }) {
   const money = (v: string) => formatMoney(v);
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 6 }} spacing="md">
+    <SimpleGrid cols={{ base: 2, md: 3 }} spacing="md">
       <MetricCard
         testId="metric-sales"
         label="Sales"
@@ -103,7 +103,7 @@ function Workspace() {
 function Loading() {
   return (
     <Stack gap="md" aria-busy="true" aria-label="Loading the dashboard">
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 6 }} spacing="md">
+      <SimpleGrid cols={{ base: 2, md: 3 }} spacing="md">
         {Array.from({ length: 6 }, (_, i) => (
           <Skeleton key={i} h={96} radius="md" />
         ))}

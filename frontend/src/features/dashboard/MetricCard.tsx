@@ -21,10 +21,10 @@ export function MetricCard({
       <Text size="sm" c="dimmed" fw={500}>
         {label}
       </Text>
-      <Text fz={26} fw={700} lh={1.3} data-testid={`${testId}-value`}>
+      <Text fz={{ base: 20, xs: 26 }} fw={700} lh={1.3} data-testid={`${testId}-value`}>
         {value}
       </Text>
-      <Group gap={6} wrap="nowrap" mt={2}>
+      <Group gap={6} mt={2}>
         <Text
           size="sm"
           fw={600}

@@ -10,7 +10,7 @@ export function StockAlertsCard({ count }: { count: number }) {
       <Text size="sm" c="dimmed" fw={500}>
         Stock alerts
       </Text>
-      <Text fz={26} fw={700} lh={1.3} c={count > 0 ? 'orange.9' : undefined}>
+      <Text fz={{ base: 20, xs: 26 }} fw={700} lh={1.3} c={count > 0 ? 'orange.9' : undefined}>
         {formatInteger(count)}
       </Text>
       <Anchor component={Link} to="/inventory?stock=low" size="sm">
