@@ -51,15 +51,16 @@ async def dashboard(client: httpx.AsyncClient, stop: float, stats: dict[str, int
 
 
 async def window(url: str, pid: int, email: str, password: str, clients: int, seconds: float) -> dict[str, float]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as login:
+    async with httpx.AsyncClient(base_url=url, timeout=120) as login:
         r = await login.post("/api/auth/login", json={"email": email, "password": password})
         r.raise_for_status()
         cookies = login.cookies
     stats = {"requests": 0, "not_modified": 0, "refetches": 0}
-    sessions = [httpx.AsyncClient(base_url=url, timeout=30, cookies=cookies) for _ in range(clients)]
+    sessions = [httpx.AsyncClient(base_url=url, timeout=120, cookies=cookies) for _ in range(clients)]
     try:
-        # Warm-up outside the window: every dashboard's first load is not idle cost.
-        await asyncio.gather(*(s.get("/api/dashboard", params={"period": "30d"}) for s in sessions))
+        # Warm-up outside the window, one at a time: every dashboard's first load is not idle cost.
+        for s in sessions:
+            (await s.get("/api/dashboard", params={"period": "30d"})).raise_for_status()
         before, started = cpu_seconds(pid), time.monotonic()
         stop = started + seconds
         await asyncio.gather(*(dashboard(s, stop, stats, POLL_S * i / clients) for i, s in enumerate(sessions)))
