@@ -494,3 +494,86 @@ async def segment_preview(request: Request, _: CurrentUser, name: str) -> Respon
             "rule_counts": [[counts[f"c{i}"], counts[f"c{n + i}"]] for i in range(n)],
         }
     )
+
+
+def _instant(raw: Raw, day: dt.date) -> Any:
+    """The UTC midnight starting `day` as the driver binds it (the bench runs the store in UTC)."""
+    return f"{day.isoformat()} 00:00:00" if raw.sqlite else dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _day(raw: Raw, day: dt.date) -> Any:
+    return day.isoformat() if raw.sqlite else day
+
+
+@router.get("/dashboard")
+async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d", "90d"] = "30d") -> Response:
+    """The dashboard by hand over the same rollup (UTC days): rolled-up days from daily_*, today and the days
+    touched after the rollup's watermark from orders."""
+    raw = _raw(request)
+    n = int(period[:-1])
+    today = dt.datetime.now(dt.UTC).date()
+    first, prev_first = today - dt.timedelta(days=n - 1), today - dt.timedelta(days=2 * n - 1)
+    state = await raw.fetch("SELECT event_watermark FROM analytics_rollup_state WHERE id = 1")
+    touched = await raw.fetch(
+        "SELECT DISTINCT o.placed_at FROM order_status_events e JOIN orders o ON o.id = e.order_id WHERE e.id > $1",
+        state[0]["event_watermark"] if state else 0,
+    )
+    live = {today} | {
+        (dt.datetime.fromisoformat(t["placed_at"]) if raw.sqlite else t["placed_at"]).date() for t in touched
+    }
+    live = {d for d in live if prev_first <= d <= today}
+    sales = {"now": Decimal("0"), "before": Decimal("0")}
+    orders = {"now": 0, "before": 0}
+    rolled = await raw.fetch(
+        f"SELECT day, sum(orders) AS n, sum(sales) AS s FROM daily_sales WHERE day >= $1 AND day <= $2 "
+        f"AND status NOT IN {UNCOUNTED_SQL} GROUP BY day",
+        _day(raw, prev_first),
+        _day(raw, today),
+    )
+    for row in rolled:
+        day = dt.date.fromisoformat(row["day"]) if raw.sqlite else row["day"]
+        if day in live:
+            continue
+        key = "now" if day >= first else "before"
+        sales[key] += Decimal(str(row["s"]))
+        orders[key] += row["n"]
+    for day in sorted(live):
+        row = (
+            await raw.fetch(
+                f"SELECT count(*) AS n, coalesce(sum(total_amount), 0) AS s FROM orders WHERE placed_at >= $1 "
+                f"AND placed_at < $2 AND status NOT IN {UNCOUNTED_SQL}",
+                _instant(raw, day),
+                _instant(raw, day + dt.timedelta(days=1)),
+            )
+        )[0]
+        key = "now" if day >= first else "before"
+        sales[key] += Decimal(str(row["s"]))
+        orders[key] += row["n"]
+    start, end = _instant(raw, first), _instant(raw, today + dt.timedelta(days=1))
+    active = await raw.fetch(
+        f"SELECT count(DISTINCT customer_id) AS n FROM orders WHERE placed_at >= $1 AND placed_at < $2 "
+        f"AND status NOT IN {UNCOUNTED_SQL}",
+        start,
+        end,
+    )
+    new = await raw.fetch(
+        "SELECT count(*) AS n FROM customers WHERE first_order_at >= $1 AND first_order_at < $2", start, end
+    )
+    top = await raw.fetch(
+        "SELECT product_id, sum(sales) AS s FROM daily_product_sales WHERE day >= $1 AND day <= $2 "
+        "GROUP BY product_id ORDER BY s DESC, product_id LIMIT 5",
+        _day(raw, first),
+        _day(raw, today - dt.timedelta(days=1)),
+    )
+    alerts = await raw.fetch("SELECT count(*) AS n FROM products WHERE stock <= low_stock_threshold")
+    return _answer(
+        {
+            "sales": str(sales["now"].quantize(Decimal("0.01"))),
+            "previous_sales": str(sales["before"].quantize(Decimal("0.01"))),
+            "orders": orders["now"],
+            "active": active[0]["n"],
+            "new": new[0]["n"],
+            "top": [r["product_id"] for r in top],
+            "stock_alerts": alerts[0]["n"],
+        }
+    )

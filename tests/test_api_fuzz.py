@@ -62,6 +62,8 @@ UNSCHEMATIC_FIELDS = {"password", "new_password", "current_password", "phone"}
 # decides), a price range must not be upside down (max_price below min_price), and an adjustment names
 # quantity or counted by its kind; each is a 422 naming the parameter.
 UNSCHEMATIC_PARAMETERS = {("query", "category"), ("query", "max_price"), ("body", "quantity"), ("body", "counted")}
+# The dashboard's period: `from` and `to` only with period=custom, from <= to, at most 366 days apart.
+UNSCHEMATIC_QUERY = {"from", "to"}
 
 
 def _refuses_only_unschematic_fields(response: Response) -> bool:
@@ -71,6 +73,7 @@ def _refuses_only_unschematic_fields(response: Response) -> bool:
     return bool(details) and all(
         (d["loc"][:1] == ["body"] and (d["loc"][-1] in UNSCHEMATIC_FIELDS or d["loc"][:2] == ["body", "rules"]))
         or tuple(d["loc"][:2]) in UNSCHEMATIC_PARAMETERS
+        or (d["loc"][:1] == ["query"] and d["loc"][-1] in UNSCHEMATIC_QUERY)
         for d in details
     )
 

@@ -42,7 +42,7 @@ test.describe('at 1440 wide', () => {
 
     await logIn(page);
     await expect(page.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
-    await expectAccessible(page, 'Home');
+    await expectAccessible(page, 'Dashboard');
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Customers' }).click();
     const table = page.getByRole('table', { name: 'Customers' });
@@ -103,7 +103,7 @@ test('each page has its own title, and navigating moves focus to its heading', a
   await page.goto('/login');
   await expect(page).toHaveTitle('Log in · ShopCRM');
   await logIn(page);
-  await expect(page).toHaveTitle('Home · ShopCRM');
+  await expect(page).toHaveTitle('Dashboard · ShopCRM');
   await expect(page.getByRole('heading', { name: /^Welcome/ })).toBeFocused();
 
   const nav = page.getByRole('navigation', { name: 'Main navigation' });

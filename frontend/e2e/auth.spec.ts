@@ -53,7 +53,7 @@ test('log in, stay logged in across a reload, log out', async ({ page }) => {
   await expect(header.getByText(ADMIN.name)).toBeVisible();
   await expect(header.getByTestId('current-user-role')).toHaveText(/admin/i);
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
-  await expect(nav.getByRole('link', { name: 'Home' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
 
   // The session cookie keeps us logged in across a reload.

@@ -7,7 +7,7 @@ const Stub = () => null;
 
 describe('document titles', () => {
   it('names every page', () => {
-    expect(documentTitle('/')).toBe('Home · ShopCRM');
+    expect(documentTitle('/')).toBe('Dashboard · ShopCRM');
     expect(documentTitle('/login')).toBe('Log in · ShopCRM');
     expect(documentTitle('/customers')).toBe('Customers · ShopCRM');
     expect(documentTitle('/orders')).toBe('Orders · ShopCRM');

@@ -19,7 +19,6 @@ import {
   IconBox,
   IconCart,
   IconDashboard,
-  IconHome,
   IconMail,
   IconSegments,
   IconShieldUser,
@@ -45,15 +44,10 @@ export type AppPage = {
 
 export type AvailablePage = AppPage & { page: () => Promise<PageModule> };
 
-export const HOME_PAGE = { path: '/', label: 'Home', icon: IconHome } as const;
+/** The landing page after login: the dashboard (revenue, orders and customer figures at a glance). */
+export const HOME_PAGE = { path: '/', label: 'Dashboard', icon: IconDashboard } as const;
 
 export const APP_PAGES: readonly AppPage[] = [
-  {
-    path: '/dashboard',
-    label: 'Dashboard',
-    description: 'Revenue, orders and customer figures at a glance.',
-    icon: IconDashboard,
-  },
   {
     path: '/customers',
     page: () => import('./pages/Customers'),

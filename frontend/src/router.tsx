@@ -9,7 +9,6 @@ import { RouteError } from './components/RouteError';
 import { RouteFocus } from './components/RouteFocus';
 import { ChangePasswordModal } from './features/account/ChangePasswordModal';
 import { availablePages } from './navigation';
-import HomePage from './pages/Home';
 import LoginPage from './pages/Login';
 import NotFoundPage from './pages/NotFound';
 
@@ -38,7 +37,11 @@ export function buildRoutes(): RouteObject[] {
                 {
                   errorElement: <RouteError />,
                   children: [
-                    { index: true, element: <HomePage /> },
+                    {
+                      // The landing page: the dashboard, loaded lazily (its charts are a chunk of their own).
+                      index: true,
+                      lazy: async () => ({ Component: (await import('./pages/Dashboard')).default }),
+                    },
                     ...pageRoutes,
                     { path: '*', element: <NotFoundPage /> },
                   ],

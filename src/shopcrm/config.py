@@ -7,8 +7,9 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +100,11 @@ class Settings(BaseSettings):
     # (rules like "no order in 90 days" change with time alone): by `shopcrm worker` processes, and on SQLite
     # by `shopcrm serve` itself (segments/jobs.py). 0: only after a save.
     segment_refresh_seconds: int = Field(default=60, ge=0)
+    # The store's time zone (IANA name): the dashboard's days begin and end at its midnight.
+    store_timezone: str = "UTC"
+    # The dashboard's daily rollup is brought up to date by each server process at start-up and then every
+    # this many seconds (0: at start-up only); days changed since are read live, so figures are always exact.
+    analytics_refresh_seconds: int = Field(default=60, ge=0)
 
     # Customer tiers by lifetime spend (lower bounds).
     tier_silver_from: Decimal = Decimal("200")
@@ -106,6 +112,15 @@ class Settings(BaseSettings):
     tier_platinum_from: Decimal = Decimal("5000")
 
     spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+
+    @field_validator("store_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)") from exc
+        return value
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:

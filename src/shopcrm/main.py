@@ -15,6 +15,8 @@ from starlette.routing import compile_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shopcrm import __version__
+from shopcrm.analytics.rollup import RollupRefresher
+from shopcrm.analytics.router import router as dashboard_router
 from shopcrm.apidocs.router import docs_router
 from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     segment_refresher = (
         SegmentRefresher(database, settings) if capabilities_of(settings.database_url).embedded else None
     )
+    rollup = RollupRefresher(database, interval_s=settings.analytics_refresh_seconds, timezone=settings.store_timezone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +65,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
         # the first computation starts now and serving does not wait for it.
         statistics.start()
+        # The dashboard's daily rollup, the same way (days not rolled up yet are read live meanwhile).
+        rollup.start()
         if segment_refresher is not None:
             segment_refresher.start()
         try:
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             if segment_refresher is not None:
                 await segment_refresher.stop()
+            await rollup.stop()
             await statistics.stop()
             await database.dispose()
 
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.customer_statistics = statistics
+    app.state.analytics_rollup = rollup
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)
@@ -102,6 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(inventory_csv_router)
     app.include_router(inventory_router)  # ids are digits in its paths: /stats is never taken for one
     app.include_router(product_details_router)
+    app.include_router(dashboard_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.

@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and the schema tests see the whole metadata."""
 
+from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales, RollupState
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import Customer
 from shopcrm.db import Base
@@ -11,11 +12,15 @@ __all__ = [
     "ApiToken",
     "Base",
     "Customer",
+    "DailyCategorySales",
+    "DailyProductSales",
+    "DailySales",
     "LoginThrottle",
     "Order",
     "OrderItem",
     "OrderStatusEvent",
     "Product",
+    "RollupState",
     "Segment",
     "SegmentMember",
     "SegmentMembershipEvent",

@@ -10,9 +10,8 @@ import { MainNav } from './MainNav';
 const Stub = () => null;
 
 describe('navigation registry', () => {
-  it('lists the six seed pages, then Users', () => {
+  it('lists the seed pages after the Dashboard (the home page), then Users', () => {
     expect(APP_PAGES.map((p) => p.label)).toEqual([
-      'Dashboard',
       'Customers',
       'Segments',
       'Email Flows',
@@ -43,11 +42,11 @@ describe('navigation registry', () => {
 });
 
 describe('MainNav', () => {
-  it('shows only Home while none of the seed pages exist', () => {
+  it('shows only the Dashboard (home) while none of the seed pages exist', () => {
     renderWithProviders(<MainNav />);
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = within(nav).getAllByRole('link');
-    const expected = ['Home', ...availablePages().map((p) => p.label)];
+    const expected = ['Dashboard', ...availablePages().map((p) => p.label)];
     expect(links.map((l) => l.textContent)).toEqual(expected);
     for (const page of APP_PAGES.filter((p) => p.page === undefined)) {
       expect(within(nav).queryByText(page.label)).not.toBeInTheDocument();
@@ -83,7 +82,7 @@ describe('MainNav', () => {
     const customers = within(nav).getByRole('link', { name: 'Customers' });
     expect(customers).toHaveAttribute('href', '/customers');
     expect(customers).toHaveAttribute('aria-current', 'page');
-    expect(within(nav).getByRole('link', { name: 'Home' })).not.toHaveAttribute('aria-current');
+    expect(within(nav).getByRole('link', { name: 'Dashboard' })).not.toHaveAttribute('aria-current');
     expect(within(nav).queryByText('Orders')).not.toBeInTheDocument();
   });
 });

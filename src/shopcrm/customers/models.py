@@ -71,6 +71,8 @@ class Customer(TimestampMixin, Base):
         Index("ix_customers_total_orders_sort", "total_orders", "id"),
         Index("ix_customers_created_at_sort", "created_at", "id"),
         Index("ix_customers_last_order_at_sort", "last_order_at", "id"),
+        # The dashboard's new customers in a period (analytics/queries.py): a range of this index.
+        Index("ix_customers_first_order_at", "first_order_at"),
         # Prefix search. PostgreSQL: text_pattern_ops lets LIKE 'abc%' use a btree whatever the collation.
         *(
             Index(

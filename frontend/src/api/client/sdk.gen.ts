@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryDetailsData, InventoryDetailsErrors, InventoryDetailsResponses, InventoryExportCsvData, InventoryExportCsvErrors, InventoryExportCsvResponses, InventoryListData, InventoryListErrors, InventoryListResponses, InventoryMovementsData, InventoryMovementsErrors, InventoryMovementsResponses, InventoryStatsData, InventoryStatsErrors, InventoryStatsResponses, InventoryUpdateData, InventoryUpdateErrors, InventoryUpdateResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DashboardGetData, DashboardGetErrors, DashboardGetResponses, DashboardVersionData, DashboardVersionErrors, DashboardVersionResponses, HealthGetData, HealthGetErrors, HealthGetResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryDetailsData, InventoryDetailsErrors, InventoryDetailsResponses, InventoryExportCsvData, InventoryExportCsvErrors, InventoryExportCsvResponses, InventoryListData, InventoryListErrors, InventoryListResponses, InventoryMovementsData, InventoryMovementsErrors, InventoryMovementsResponses, InventoryStatsData, InventoryStatsErrors, InventoryStatsResponses, InventoryUpdateData, InventoryUpdateErrors, InventoryUpdateResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -188,6 +188,32 @@ export const customersSegments = <ThrowOnError extends boolean = false>(options:
             type: 'apiKey'
         }],
     url: '/api/customers/{customer_id}/segments',
+    ...options
+});
+
+/**
+ * Get
+ */
+export const dashboardGet = <ThrowOnError extends boolean = false>(options?: Options<DashboardGetData, ThrowOnError>) => (options?.client ?? client).get<DashboardGetResponses, DashboardGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/dashboard',
+    ...options
+});
+
+/**
+ * Version
+ */
+export const dashboardVersion = <ThrowOnError extends boolean = false>(options?: Options<DashboardVersionData, ThrowOnError>) => (options?.client ?? client).get<DashboardVersionResponses, DashboardVersionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/dashboard/version',
     ...options
 });
 

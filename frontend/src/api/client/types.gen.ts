@@ -241,6 +241,26 @@ export type ChurnInsight = {
 };
 
 /**
+ * CountFigure
+ */
+export type CountFigure = {
+    /**
+     * Change Pct
+     *
+     * Change against the previous period in percent; null when it was 0
+     */
+    change_pct: number | null;
+    /**
+     * Previous
+     */
+    previous: number;
+    /**
+     * Value
+     */
+    value: number;
+};
+
+/**
  * CustomerBrief
  */
 export type CustomerBrief = {
@@ -639,6 +659,117 @@ export type DailySales = {
 };
 
 /**
+ * Dashboard
+ */
+export type Dashboard = {
+    /**
+     * Customers with an order that counts in the period
+     */
+    active_customers: CountFigure;
+    average_order_value: MoneyFigure;
+    /**
+     * Date From
+     *
+     * First store-local day of the period
+     */
+    date_from: string;
+    /**
+     * Date To
+     *
+     * Last store-local day of the period (included)
+     */
+    date_to: string;
+    /**
+     * Customers whose first order that counts is in the period
+     */
+    new_customers: CountFigure;
+    /**
+     * Orders that count (not cancelled or refunded)
+     */
+    orders: CountFigure;
+    /**
+     * Orders By Status
+     *
+     * Every order placed in the period, by its status now
+     */
+    orders_by_status: {
+        [key: string]: number;
+    };
+    /**
+     * Period
+     */
+    period: '7d' | '30d' | '90d' | 'custom';
+    /**
+     * Previous From
+     */
+    previous_from: string;
+    /**
+     * Previous To
+     */
+    previous_to: string;
+    /**
+     * Totals of the orders that count (not cancelled or refunded)
+     */
+    sales: MoneyFigure;
+    /**
+     * Series
+     *
+     * Every day of the period, oldest first
+     */
+    series: Array<DayPoint>;
+    /**
+     * Stock Alerts
+     *
+     * Products at or below their low-stock threshold
+     */
+    stock_alerts: number;
+    /**
+     * Timezone
+     *
+     * The store's time zone, in which days begin and end
+     */
+    timezone: string;
+    /**
+     * Top Categories
+     */
+    top_categories: Array<TopCategory>;
+    /**
+     * Top Products
+     */
+    top_products: Array<TopProduct>;
+};
+
+/**
+ * DashboardVersion
+ */
+export type DashboardVersion = {
+    /**
+     * Version
+     *
+     * Changes whenever the dashboard's figures may have changed
+     */
+    version: string;
+};
+
+/**
+ * DayPoint
+ */
+export type DayPoint = {
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Orders
+     */
+    orders: number;
+    /**
+     * Sales
+     */
+    sales: string;
+};
+
+/**
  * ErrorBody
  */
 export type ErrorBody = {
@@ -962,6 +1093,26 @@ export type MembershipChange = {
      * Last Name
      */
     last_name: string;
+};
+
+/**
+ * MoneyFigure
+ */
+export type MoneyFigure = {
+    /**
+     * Change Pct
+     *
+     * Change against the previous period in percent; null when it was 0
+     */
+    change_pct: number | null;
+    /**
+     * Previous
+     */
+    previous: string;
+    /**
+     * Value
+     */
+    value: string;
 };
 
 /**
@@ -1844,6 +1995,54 @@ export type TierInfo = {
      * Spend To Next
      */
     spend_to_next: string | null;
+};
+
+/**
+ * TopCategory
+ */
+export type TopCategory = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Sales
+     */
+    sales: string;
+    /**
+     * Units
+     */
+    units: number;
+};
+
+/**
+ * TopProduct
+ */
+export type TopProduct = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Product Id
+     */
+    product_id: number;
+    /**
+     * Sales
+     */
+    sales: string;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Units
+     */
+    units: number;
 };
 
 /**
@@ -2878,6 +3077,143 @@ export type CustomersSegmentsResponses = {
 };
 
 export type CustomersSegmentsResponse = CustomersSegmentsResponses[keyof CustomersSegmentsResponses];
+
+export type DashboardGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Period
+         */
+        period?: '7d' | '30d' | '90d' | 'custom';
+        /**
+         * From
+         *
+         * First day (period=custom)
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Last day, included (period=custom)
+         */
+        to?: string | null;
+    };
+    url: '/api/dashboard';
+};
+
+export type DashboardGetErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type DashboardGetError = DashboardGetErrors[keyof DashboardGetErrors];
+
+export type DashboardGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Dashboard;
+};
+
+export type DashboardGetResponse = DashboardGetResponses[keyof DashboardGetResponses];
+
+export type DashboardVersionData = {
+    body?: never;
+    headers?: {
+        /**
+         * If-None-Match
+         */
+        'if-none-match'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/dashboard/version';
+};
+
+export type DashboardVersionErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type DashboardVersionError = DashboardVersionErrors[keyof DashboardVersionErrors];
+
+export type DashboardVersionResponses = {
+    /**
+     * Successful Response
+     */
+    200: DashboardVersion;
+};
+
+export type DashboardVersionResponse = DashboardVersionResponses[keyof DashboardVersionResponses];
 
 export type HealthGetData = {
     body?: never;

@@ -1,0 +1,68 @@
+"""The daily rollup behind the dashboard (built in the background by analytics/rollup.py, never in a request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shopcrm.db import Base, BigId, Money, UTCDateTime
+
+ROLLUP_STATE_ROW_ID = 1
+
+
+class DailySales(Base):
+    """Per store-local day and order status: the orders placed that day, their totals and their items.
+
+    A day's rows are always replaced together (analytics/rollup.py `rebuild_days`)."""
+
+    __tablename__ = "daily_sales"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(BigInteger)
+    sales: Mapped[Decimal] = mapped_column(Money())
+
+
+class DailyProductSales(Base):
+    """Per store-local day and product: units and sales of the orders that count (not cancelled or refunded).
+    No foreign key: a rollup row is rebuilt from order_items, which already keep products from going away."""
+
+    __tablename__ = "daily_product_sales"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    units: Mapped[int] = mapped_column(BigInteger)
+    sales: Mapped[Decimal] = mapped_column(Money())
+
+    __table_args__ = (Index("ix_daily_product_sales_product_id", "product_id"),)
+
+
+class RollupState(Base):
+    """One row (id 1): which time zone the rollup's days are in, and the status event up to which it is
+    known complete. Every order's creation and every status change writes an `order_status_events` row, so
+    a day whose orders changed after `event_watermark` is found from the events after it."""
+
+    __tablename__ = "analytics_rollup_state"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    timezone: Mapped[str] = mapped_column(String(64))
+    event_watermark: Mapped[int] = mapped_column(BigInteger)
+    built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (CheckConstraint(f"id = {ROLLUP_STATE_ROW_ID}", name="single_row"),)
+
+
+class DailyCategorySales(Base):
+    """Per store-local day and product category: units and sales of the orders that count. The category is
+    the product's when the day was built (categories are not edited through the API)."""
+
+    __tablename__ = "daily_category_sales"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    units: Mapped[int] = mapped_column(BigInteger)
+    sales: Mapped[Decimal] = mapped_column(Money())

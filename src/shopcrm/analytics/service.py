@@ -1,0 +1,259 @@
+"""The dashboard's figures: closed days from the daily rollup, today and every day touched since the rollup's
+watermark read live, both through the same queries (analytics/queries.py). Nothing here scans a period's
+orders but `active_customers` (a distinct count over the period's orders: see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopcrm.analytics import queries
+from shopcrm.analytics.models import ROLLUP_STATE_ROW_ID, RollupState
+from shopcrm.analytics.schemas import (
+    CountFigure,
+    Dashboard,
+    DayPoint,
+    MoneyFigure,
+    Period,
+    TopCategory,
+    TopProduct,
+)
+from shopcrm.core.errors import InvalidInput
+from shopcrm.db import utcnow
+from shopcrm.inventory.models import Product
+from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderStatus
+
+MAX_DAYS = 366
+TOP = 5
+PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+CENT = Decimal("0.01")
+COUNTED = frozenset(s.value for s in OrderStatus if s not in UNCOUNTED_STATUSES)
+
+
+@dataclass(frozen=True)
+class Span:
+    first: dt.date
+    last: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def each(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=i) for i in range(self.days)]
+
+    def previous(self) -> Span:
+        return Span(self.first - dt.timedelta(days=self.days), self.first - dt.timedelta(days=1))
+
+
+def resolve_period(period: Period, date_from: dt.date | None, date_to: dt.date | None, today: dt.date) -> Span:
+    """The period's days; a 422 naming the parameter for a bad one."""
+    if period != "custom":
+        for name, value in (("from", date_from), ("to", date_to)):
+            if value is not None:
+                raise InvalidInput(f"{name}: only with period=custom", loc=["query", name])
+        return Span(today - dt.timedelta(days=PERIOD_DAYS[period] - 1), today)
+    if date_from is None:
+        raise InvalidInput("from: required with period=custom", loc=["query", "from"])
+    if date_to is None:
+        raise InvalidInput("to: required with period=custom", loc=["query", "to"])
+    for name, value in (("from", date_from), ("to", date_to)):
+        if not EARLIEST <= value <= LATEST:
+            raise InvalidInput(f"{name}: must be between {EARLIEST} and {LATEST}", loc=["query", name])
+    if date_from > date_to:
+        raise InvalidInput("from: must not be after to", loc=["query", "from"])
+    span = Span(date_from, date_to)
+    if span.days > MAX_DAYS:
+        raise InvalidInput(f"to: a period spans at most {MAX_DAYS} days", loc=["query", "to"])
+    return span
+
+
+def _change(value: Decimal | int, previous: Decimal | int) -> float | None:
+    if not previous:
+        return None
+    return round(float((Decimal(value) - Decimal(previous)) / Decimal(previous) * 100), 1)
+
+
+def _money(value: Decimal, previous: Decimal) -> MoneyFigure:
+    value, previous = value.quantize(CENT), previous.quantize(CENT)
+    return MoneyFigure(value=value, previous=previous, change_pct=_change(value, previous))
+
+
+def _count(value: int, previous: int) -> CountFigure:
+    return CountFigure(value=value, previous=previous, change_pct=_change(value, previous))
+
+
+async def live_days(session: AsyncSession, *, timezone: str, tz: ZoneInfo, today: dt.date) -> set[dt.date] | None:
+    """The days the rollup cannot answer (today, and the days of orders changed after its watermark); None
+    when there is no rollup in this time zone yet (every day is then read live)."""
+    state = await session.get(RollupState, ROLLUP_STATE_ROW_ID)
+    if state is None or state.timezone != timezone:
+        return None
+    touched = (await session.execute(queries.touched_since(state.event_watermark))).scalars().all()
+    return {today} | {queries.local_day(t, tz) for t in touched}
+
+
+async def dashboard(
+    session: AsyncSession,
+    *,
+    period: Period,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    timezone: str,
+    now: dt.datetime | None = None,
+) -> Dashboard:
+    """Every figure of the dashboard for the period and the one before it of the same length."""
+    tz = ZoneInfo(timezone)
+    now = now or utcnow()
+    today = queries.local_day(now, tz)
+    current = resolve_period(period, date_from, date_to, today)
+    previous = current.previous()
+    both = Span(previous.first, current.last)
+    unrolled = await live_days(session, timezone=timezone, tz=tz, today=today)
+    live = sorted(both.each() if unrolled is None else {d for d in unrolled if both.first <= d <= both.last})
+
+    # Per (day, status): orders, sales, items, from the rollup and the live days.
+    per_day: dict[tuple[dt.date, str], list[Any]] = defaultdict(lambda: [0, Decimal("0"), 0])
+    if unrolled is not None:
+        for day, status, n, amount, items in (
+            await session.execute(queries.rolled_sales(both.first, both.last, live))
+        ).all():
+            row = per_day[(day, status)]
+            row[0] += n
+            row[1] += Decimal(amount)
+            row[2] += items
+    listed, condition, bucket = queries.placed_on(live, tz)
+    if listed:
+        for b, status, n, amount, items in (await session.execute(queries.live_sales(condition, bucket))).all():
+            row = per_day[(listed[b], status)]
+            row[0] += n
+            row[1] += Decimal(amount)
+            row[2] += items or 0
+
+    def totals(span: Span) -> tuple[int, Decimal]:
+        n, amount = 0, Decimal("0")
+        for (day, status), (orders, sales, _) in per_day.items():
+            if span.first <= day <= span.last and status in COUNTED:
+                n += orders
+                amount += sales
+        return n, amount
+
+    orders_now, sales_now = totals(current)
+    orders_before, sales_before = totals(previous)
+    series_map: dict[dt.date, list[Any]] = {d: [Decimal("0"), 0] for d in current.each()}
+    by_status = {s.value: 0 for s in OrderStatus}
+    for (day, status), (n, amount, _) in per_day.items():
+        if current.first <= day <= current.last:
+            by_status[status] = by_status.get(status, 0) + n
+            if status in COUNTED:
+                series_map[day][0] += amount
+                series_map[day][1] += n
+
+    cur_live = [d for d in live if current.first <= d <= current.last]
+    top_products, top_categories = await _tops(session, current, cur_live, tz, rolled=unrolled is not None)
+
+    start, end = queries.day_start(current.first, tz), queries.day_start(current.last + dt.timedelta(days=1), tz)
+    prev_start = queries.day_start(previous.first, tz)
+    active_now = await session.scalar(queries.active_customers(start, end)) or 0
+    active_before = await session.scalar(queries.active_customers(prev_start, start)) or 0
+    new_now = await session.scalar(queries.new_customers(start, end)) or 0
+    new_before = await session.scalar(queries.new_customers(prev_start, start)) or 0
+    alerts = await session.scalar(queries.stock_alerts()) or 0
+
+    def aov(orders: int, sales: Decimal) -> Decimal:
+        return (sales / orders).quantize(CENT) if orders else Decimal("0")
+
+    return Dashboard(
+        period=period,
+        date_from=current.first,
+        date_to=current.last,
+        previous_from=previous.first,
+        previous_to=previous.last,
+        timezone=timezone,
+        sales=_money(sales_now, sales_before),
+        orders=_count(orders_now, orders_before),
+        average_order_value=_money(aov(orders_now, sales_now), aov(orders_before, sales_before)),
+        active_customers=_count(active_now, active_before),
+        new_customers=_count(new_now, new_before),
+        series=[DayPoint(day=d, sales=s.quantize(CENT), orders=n) for d, (s, n) in sorted(series_map.items())],
+        top_products=top_products,
+        top_categories=top_categories,
+        orders_by_status=by_status,
+        stock_alerts=alerts,
+    )
+
+
+async def _tops(
+    session: AsyncSession, span: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool
+) -> tuple[list[TopProduct], list[TopCategory]]:
+    """Top products and categories by sales. Exact with few reads: a product in the true top N is either
+    sold on a live day or already in the rollup's top N (live days only add), so the candidates are those."""
+    products: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal("0")])
+    categories: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal("0")])
+    listed, condition, bucket = queries.placed_on(live, tz)
+    live_ids: set[int] = set()
+    if listed:
+        for _, product_id, category, units, amount in (
+            await session.execute(queries.live_products(condition, bucket))
+        ).all():
+            live_ids.add(product_id)
+            for row in (products[product_id], categories[category]):
+                row[0] += units
+                row[1] += Decimal(amount)
+    if rolled:
+        top = (await session.execute(queries.rolled_top_products(span.first, span.last, live, TOP))).all()
+        others = sorted(live_ids - {p for p, _, _ in top})
+        rows = list(top)
+        if others:
+            rows += (await session.execute(queries.rolled_products(span.first, span.last, live, others))).all()
+        for product_id, units, amount in rows:
+            products[product_id][0] += units
+            products[product_id][1] += Decimal(amount)
+        for category, units, amount in (
+            await session.execute(queries.rolled_categories(span.first, span.last, live))
+        ).all():
+            categories[category][0] += units
+            categories[category][1] += Decimal(amount)
+    best = sorted(products.items(), key=lambda kv: (-kv[1][1], kv[0]))[:TOP]
+    names = (
+        {
+            p.id: p
+            for p in (await session.execute(select(Product).where(Product.id.in_([i for i, _ in best])))).scalars()
+        }
+        if best
+        else {}
+    )
+    return (
+        [
+            TopProduct(
+                product_id=i,
+                name=names[i].name,
+                sku=names[i].sku,
+                category=names[i].category,
+                units=u,
+                sales=s.quantize(CENT),
+            )
+            for i, (u, s) in best
+        ],
+        [
+            TopCategory(category=c, units=u, sales=s.quantize(CENT))
+            for c, (u, s) in sorted(categories.items(), key=lambda kv: (-kv[1][1], kv[0]))[:TOP]
+        ],
+    )
+
+
+async def version(session: AsyncSession, *, timezone: str, now: dt.datetime | None = None) -> str:
+    """A token that changes whenever the dashboard's figures may have: a new order or status change (their
+    newest ids) or a new store-local day. Two index probes; no aggregation."""
+    order_id, event_id = (await session.execute(queries.latest_ids())).one()
+    today = queries.local_day(now or utcnow(), ZoneInfo(timezone))
+    return f"{order_id or 0}.{event_id or 0}.{today.isoformat()}"
