@@ -313,7 +313,9 @@ async def test_a_rollup_built_in_another_time_zone_is_not_used(database, make_us
     assert answer["sales"]["value"] == "10.00"  # UTC, the app's zone: read live, not from Berlin's days
 
 
-async def test_the_version_changes_when_an_order_is_posted_and_not_otherwise(app_client, make_user, database):
+async def test_the_version_changes_when_an_order_is_posted_or_stock_moves_and_not_otherwise(
+    app_client, make_user, database
+):
     user = await make_user()
     headers = {"Authorization": f"Bearer {user.token}"}
     store = Store(app_client, user.token)
@@ -339,6 +341,17 @@ async def test_the_version_changes_when_an_order_is_posted_and_not_otherwise(app
         "/api/dashboard/version", headers={**headers, "If-None-Match": after_order.headers["etag"]}
     )
     assert after_cancel.status_code == 200
+    # Stock received moves the stock alerts: an open dashboard must hear of it too.
+    received = await app_client.post(
+        f"/api/inventory/{product.id}/adjustments",
+        json={"kind": "received", "quantity": 5, "reason": "delivery"},
+        headers=headers,
+    )
+    assert received.status_code == 201, received.text
+    after_delivery = await app_client.get(
+        "/api/dashboard/version", headers={**headers, "If-None-Match": after_cancel.headers["etag"]}
+    )
+    assert after_delivery.status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 
 from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales
 from shopcrm.customers.models import Customer
-from shopcrm.inventory.models import Product
+from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatusEvent
 
 UNCOUNTED = [s.value for s in UNCOUNTED_STATUSES]
@@ -167,8 +167,13 @@ def touched_since(event_id: int) -> Select[Any]:
 
 
 def latest_ids() -> Select[Any]:
-    """The newest order and status event ids: the cheap change token (two primary-key index probes)."""
-    return select(select(func.max(Order.id)).scalar_subquery(), select(func.max(OrderStatusEvent.id)).scalar_subquery())
+    """The newest order, status event and stock movement ids: the cheap change token (three primary-key index
+    probes). Stock movements move the stock alerts: a received delivery takes a product off the list."""
+    return select(
+        select(func.max(Order.id)).scalar_subquery(),
+        select(func.max(OrderStatusEvent.id)).scalar_subquery(),
+        select(func.max(StockMovement.id)).scalar_subquery(),
+    )
 
 
 def settled_watermark(before: dt.datetime) -> Select[Any]:

@@ -252,8 +252,8 @@ async def _tops(
 
 
 async def version(session: AsyncSession, *, timezone: str, now: dt.datetime | None = None) -> str:
-    """A token that changes whenever the dashboard's figures may have: a new order or status change (their
-    newest ids) or a new store-local day. Two index probes; no aggregation."""
-    order_id, event_id = (await session.execute(queries.latest_ids())).one()
+    """A token that changes whenever the dashboard's figures may have: a new order, status change or stock
+    movement (their newest ids) or a new store-local day. Three index probes; no aggregation."""
+    order_id, event_id, movement_id = (await session.execute(queries.latest_ids())).one()
     today = queries.local_day(now or utcnow(), ZoneInfo(timezone))
-    return f"{order_id or 0}.{event_id or 0}.{today.isoformat()}"
+    return f"{order_id or 0}.{event_id or 0}.{movement_id or 0}.{today.isoformat()}"
