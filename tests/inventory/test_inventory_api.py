@@ -380,3 +380,12 @@ def test_csv_cell_neutralises_every_formula_start():
     assert csv_cell(None) == ""
     assert csv_cell(Decimal("1.50")) == "1.50"
     assert csv_lines([["a,b", 'q"']]) == '"a,b","q"""\r\n'
+
+
+@pytest.mark.parametrize("path", ["/api/inventory", "/api/inventory.csv"])
+async def test_a_one_value_parameter_given_twice_is_a_422_naming_it(app_client, writer, path):
+    response = await app_client.get(path, params=[("q", "mug"), ("q", "cup")], headers=writer)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["loc"] == ["query", "q"]
+    many = await app_client.get(path, params=[("category", "x"), ("category", "y")], headers=writer)
+    assert many.status_code != 500  # a list parameter may repeat (an unknown category is its own 422)
