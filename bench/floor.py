@@ -316,7 +316,7 @@ async def orders(
             found = await raw.fetch(
                 f"SELECT id, total_orders FROM customers WHERE {search} LIMIT {SEARCH_CUSTOMERS + 1}", *search_args
             )
-            ids, orders_found, complete = [r["id"] for r in found], sum(r["total_orders"] for r in found), True
+            ids, orders_found = [r["id"] for r in found], sum(r["total_orders"] for r in found)
             complete = len(found) <= SEARCH_CUSTOMERS
         else:
             ids, orders_found, complete = await _found_ids(raw, q, SEARCH_IDS)

@@ -65,10 +65,6 @@ _ITEM_COUNT = (
 ).label("item_count")
 
 
-def _item_count() -> Any:
-    return _ITEM_COUNT
-
-
 # --- reads -----------------------------------------------------------------------------------------
 
 
@@ -240,7 +236,7 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
             customers = Order.customer_id.in_(select(Customer.id).where(search))
     conditions = _list_conditions(query, caps, with_status=True, customers=customers, by_customer=few)
     base = (
-        select(Order, Customer.first_name, Customer.last_name, Customer.email, _item_count())
+        select(Order, Customer.first_name, Customer.last_name, Customer.email, _ITEM_COUNT)
         .join(Customer, Customer.id == Order.customer_id)
         .where(*conditions)
     )
