@@ -15,6 +15,7 @@ from shopcrm.auth.security import tokens_equal
 from shopcrm.auth.token_cache import TokenCache
 from shopcrm.core.deps import DbSession
 from shopcrm.core.errors import Forbidden, NotAuthenticated
+from shopcrm.core.params import refuse_repeated_query
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -31,6 +32,8 @@ class Principal:
     session: UserSession | None  # None when the caller used an API token
 
 
+# Every /api route comes through here, so the rule against a repeated one-value query parameter is applied
+# here too, once the caller is known: an anonymous caller gets its 401 first, whatever the query says.
 async def current_principal(
     request: Request,
     db: DbSession,
@@ -41,6 +44,7 @@ async def current_principal(
         user = await service.user_for_api_token(db, bearer.credentials, get_token_cache(request))
         if user is None:
             raise NotAuthenticated("Invalid or expired API token", headers={"WWW-Authenticate": "Bearer"})
+        refuse_repeated_query(request)
         return Principal(user=user, session=None)
     if cookie:
         user_session = await service.session_for_token(db, cookie)
@@ -52,6 +56,7 @@ async def current_principal(
             request.headers.get(CSRF_HEADER, ""), user_session.csrf_token
         ):
             raise Forbidden("Missing or wrong CSRF token", details={"header": CSRF_HEADER})
+        refuse_repeated_query(request)
         return Principal(user=user_session.user, session=user_session)
     raise NotAuthenticated("Log in or send an API token", headers={"WWW-Authenticate": "Bearer"})
 

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.deps import Cursors, DbSession, ReadSession, get_database
 from shopcrm.core.engines import capabilities_of
-from shopcrm.core.params import IdPath, single_valued
+from shopcrm.core.params import IdPath
 from shopcrm.db import Database
 from shopcrm.inventory import service
 from shopcrm.inventory.schemas import (
@@ -35,7 +35,7 @@ csv_router = APIRouter(tags=["inventory"])
 AppDatabase = Annotated[Database, Depends(get_database)]
 
 
-@router.get("", response_model=InventoryPage, name="list", dependencies=[Depends(single_valued(InventoryListQuery))])
+@router.get("", response_model=InventoryPage, name="list")
 async def list_products(
     query: Annotated[InventoryListQuery, Query()], _: CurrentUser, db: ReadSession, cursors: Cursors
 ) -> InventoryPage:
@@ -85,7 +85,6 @@ async def movements(
     name="export_csv",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "Every matching product, one a line"}},
-    dependencies=[Depends(single_valued(InventoryFilters))],
 )
 async def export_csv(
     query: Annotated[InventoryFilters, Query()], _: CurrentUser, db: ReadSession, database: AppDatabase
