@@ -258,3 +258,27 @@ async def test_a_search_past_the_limits_shows_estimates_and_the_right_rows(
                 break
             params["cursor"] = page["next_cursor"]
         assert got == want, (q, tab)
+
+
+async def test_the_unfiltered_tabs_estimated_from_table_statistics_count_the_small_ones_exactly(
+    app_client: httpx.AsyncClient, database: Database, token, orders
+):
+    """With no filter, PostgreSQL's tabs are estimated from the table's row count times each status's share
+    (no EXPLAIN); a tab estimated within the cap is counted, so every tab of this small store is exact."""
+    from shopcrm.core import counting
+
+    if database.engine.dialect.name == "postgresql":
+        async with database.engine.connect() as conn:
+            await conn.exec_driver_sql("ANALYZE orders")
+        counting._ROWS.clear()
+        counting._SHARES.clear()
+        async with database.read_sessionmaker() as session:
+            assert await counting.table_rows(session, "orders") == len(orders)
+            assert await counting.table_rows(session, "no_such_table") is None
+    response = await app_client.get("/api/orders", headers=token)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    truth = {s.value: sum(1 for _, st in orders if st == s.value) for s in STATUSES}
+    truth["all"] = len(orders)
+    assert body["status_counts"] == truth
+    assert all(body["status_counts_exact"].values())

@@ -28,7 +28,12 @@ async def capped_count(session: AsyncSession, query: Select[Any], cap: int = COU
 
 
 async def capped_counts(
-    session: AsyncSession, queries: Mapping[str, Select[Any]], cap: int = COUNT_CAP, *, same_as: Hashable = None
+    session: AsyncSession,
+    queries: Mapping[str, Select[Any]],
+    cap: int = COUNT_CAP,
+    *,
+    same_as: Hashable = None,
+    estimates: Mapping[str, int] | None = None,
 ) -> dict[str, tuple[int, bool]]:
     """`capped_count` of several queries in at most two statements, whatever their number.
 
@@ -42,10 +47,15 @@ async def capped_counts(
     `same_as`: a key under which `queries` are always the same statements, values included (the orders
     page's tabs with no filter, say); their EXPLAIN text and counting statement are then built once per
     process instead of per call, which cost more CPU than the database spent answering them.
+    `estimates`: the caller's own estimate of each query (from `table_rows` and `column_shares`, say), which
+    then needs no EXPLAIN.
     """
-    estimates = (
-        await planner_estimates(session, queries, same_as=same_as) if capabilities_of(session).planner_estimates else {}
-    )
+    if estimates is None:
+        estimates = (
+            await planner_estimates(session, queries, same_as=same_as)
+            if capabilities_of(session).planner_estimates
+            else {}
+        )
     counted: dict[str, int] = {}
     to_count = [name for name in queries if estimates.get(name, 0) <= cap]
     if to_count:
@@ -81,9 +91,30 @@ async def planner_estimate(session: AsyncSession, query: Select[Any]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-# How long a process keeps a column's value shares: they change only when PostgreSQL analyzes the table.
+# How long a process keeps a table's statistics (its value shares, its row count): they change only when
+# PostgreSQL analyzes or vacuums the table.
 SHARES_MAX_AGE_S = 300.0
 _SHARES: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+_ROWS: dict[str, tuple[float, int | None]] = {}
+
+
+async def table_rows(session: AsyncSession, table: str) -> int | None:
+    """PostgreSQL's estimate of `table`'s rows (pg_class.reltuples, what the planner starts from), read at
+    most every SHARES_MAX_AGE_S per process; None for a table never analyzed or vacuumed."""
+    now = time.monotonic()
+    kept = _ROWS.get(table)
+    if kept is not None and now - kept[0] < SHARES_MAX_AGE_S:
+        return kept[1]
+    rows = await session.scalar(
+        text(
+            "SELECT reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relname = :table"
+        ),
+        {"table": table},
+    )
+    estimate = int(rows) if rows is not None and rows >= 0 else None
+    _ROWS[table] = (now, estimate)
+    return estimate
 
 
 async def column_shares(session: AsyncSession, table: str, column: str) -> dict[str, float]:

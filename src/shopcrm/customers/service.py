@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
-from shopcrm.core.counting import capped_count, capped_counts, planner_estimate
+from shopcrm.core.counting import capped_count, capped_counts, planner_estimate, table_rows
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
@@ -162,9 +162,16 @@ async def list_customers(
         codec=cursors,
     )
     if total is None and not conditions:
-        # The whole list: the estimate first (its EXPLAIN built once per process), so a store past the cap
-        # is not counted to 10,001 on every page.
-        total, exact = (await capped_counts(session, {"all": select(Customer.id)}, same_as="customers.all"))["all"]
+        # The whole list: the table's row estimate first (kept per process), so a store past the cap is not
+        # counted to 10,001 on every page.
+        rows = await table_rows(session, Customer.__tablename__) if caps.planner_estimates else None
+        whole = await capped_counts(
+            session,
+            {"all": select(Customer.id)},
+            same_as="customers.all",
+            estimates=None if rows is None else {"all": rows},
+        )
+        total, exact = whole["all"]
     elif total is None:
         total, exact = await capped_count(session, select(Customer.id).where(*conditions))
     return page, total, exact
