@@ -330,6 +330,10 @@ async def orders(
             args = [ids]
             estimate_where = [f"o.customer_id IN (SELECT id FROM customers WHERE {search})"]
             estimate_args = search_args
+        elif raw.sqlite and orders_found >= SEARCH_ORDERS:
+            # The newest orders walked, the matches kept (unary + keeps SQLite off the customer index).
+            where.append(f"+o.customer_id IN (SELECT id FROM customers WHERE {search})")
+            args = search_args
         else:
             where.append(f"o.customer_id IN (SELECT id FROM customers WHERE {search})")
             args = search_args

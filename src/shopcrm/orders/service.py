@@ -232,6 +232,12 @@ async def list_orders(session: AsyncSession, *, query: OrderListQuery, cursors: 
         elif complete:
             customers = customers_service.any_id(ids, Order.customer_id)
             estimate_from = Order.customer_id.in_(select(Customer.id).where(search))
+        elif not caps.planner_estimates and orders_found >= SEARCH_ORDERS:
+            # Many customers with many orders, on SQLite (no statistics): left to itself it reads every order
+            # of every match through the customer index and sorts them (107 ms for "smith", 7% of the medium
+            # set's customers); walking the newest orders and keeping the matches' finds a page in a few
+            # hundred rows (3 ms). `+ 0` keeps the customer index out of it.
+            customers = (Order.customer_id + 0).in_(select(Customer.id).where(search))
         else:
             customers = Order.customer_id.in_(select(Customer.id).where(search))
     conditions = _list_conditions(query, caps, with_status=True, customers=customers, by_customer=few)
