@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 
-from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales
+from shopcrm.analytics.models import DailyCategorySales, DailyCustomers, DailyProductSales, DailySales
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatusEvent
@@ -139,10 +139,24 @@ def rolled_categories(first: dt.date, last: dt.date, skip: list[dt.date]) -> Any
 
 
 def active_customers(start: dt.datetime, end: dt.datetime) -> Select[Any]:
-    """Distinct customers with an order that counts placed in [start, end)."""
+    """Distinct customers with an order that counts placed in [start, end) (before the rollup's first build)."""
     return select(func.count(func.distinct(Order.customer_id))).where(
         Order.placed_at >= start, Order.placed_at < end, Order.status.not_in(UNCOUNTED)
     )
+
+
+def live_customers(condition: ColumnElement[bool], bucket: Any) -> Select[Any]:
+    """(day index, customer id) once per customer with an order that counts placed on the given days."""
+    b = _bucket(bucket).label("b")
+    return select(b, Order.customer_id).where(condition, Order.status.not_in(UNCOUNTED)).distinct()
+
+
+def rolled_customers(first: dt.date, last: dt.date, skip: list[dt.date]) -> Any:
+    """The rollup's packed customer sets of the days between two days, but the days served live."""
+    query: Any = select(DailyCustomers.day, DailyCustomers.ids).where(
+        DailyCustomers.day >= first, DailyCustomers.day <= last
+    )
+    return query.where(DailyCustomers.day.not_in(skip)) if skip else query
 
 
 def new_customers(start: dt.datetime, end: dt.datetime) -> Select[Any]:

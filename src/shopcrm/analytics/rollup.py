@@ -31,9 +31,11 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.analytics import queries
+from shopcrm.analytics.customer_sets import pack
 from shopcrm.analytics.models import (
     ROLLUP_STATE_ROW_ID,
     DailyCategorySales,
+    DailyCustomers,
     DailyProductSales,
     DailySales,
     RollupState,
@@ -56,6 +58,7 @@ async def rebuild_days(session: AsyncSession, days: Iterable[dt.date], tz: ZoneI
         await session.execute(delete(DailySales).where(DailySales.day.in_(chunk)))
         await session.execute(delete(DailyProductSales).where(DailyProductSales.day.in_(chunk)))
         await session.execute(delete(DailyCategorySales).where(DailyCategorySales.day.in_(chunk)))
+        await session.execute(delete(DailyCustomers).where(DailyCustomers.day.in_(chunk)))
         listed, condition, bucket = queries.placed_on(chunk, tz)
         sales = [
             {"day": listed[b], "status": status, "orders": n, "sales": total, "items": items or 0}
@@ -78,6 +81,14 @@ async def rebuild_days(session: AsyncSession, days: Iterable[dt.date], tz: ZoneI
             await session.execute(
                 insert(DailyCategorySales),
                 [{"day": d, "category": c, "units": u, "sales": s} for (d, c), (u, s) in categories.items()],
+            )
+        customers: dict[int, list[int]] = defaultdict(list)
+        for b, customer_id in (await session.execute(queries.live_customers(condition, bucket))).all():
+            customers[b].append(customer_id)
+        if customers:
+            packed = [(listed[b], *pack(ids)) for b, ids in customers.items()]
+            await session.execute(
+                insert(DailyCustomers), [{"day": d, "customers": n, "ids": blob} for d, n, blob in packed]
             )
 
 
@@ -102,6 +113,7 @@ async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, sett
         await session.execute(delete(DailySales))
         await session.execute(delete(DailyProductSales))
         await session.execute(delete(DailyCategorySales))
+        await session.execute(delete(DailyCustomers))
         if first is None:
             days: list[dt.date] = []
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.analytics import queries
+from shopcrm.analytics.customer_sets import count_union
 from shopcrm.analytics.models import ROLLUP_STATE_ROW_ID, RollupState
 from shopcrm.analytics.schemas import (
     CountFigure,
@@ -163,8 +164,7 @@ async def dashboard(
 
     start, end = queries.day_start(current.first, tz), queries.day_start(current.last + dt.timedelta(days=1), tz)
     prev_start = queries.day_start(previous.first, tz)
-    active_now = await session.scalar(queries.active_customers(start, end)) or 0
-    active_before = await session.scalar(queries.active_customers(prev_start, start)) or 0
+    active_now, active_before = await _active(session, current, previous, live, tz, rolled=unrolled is not None)
     new_now = await session.scalar(queries.new_customers(start, end)) or 0
     new_before = await session.scalar(queries.new_customers(prev_start, start)) or 0
     alerts = await session.scalar(queries.stock_alerts()) or 0
@@ -190,6 +190,29 @@ async def dashboard(
         orders_by_status=by_status,
         stock_alerts=alerts,
     )
+
+
+async def _active(
+    session: AsyncSession, current: Span, previous: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool
+) -> tuple[int, int]:
+    """Distinct customers with an order that counts in each span: the union of the rolled-up days' customer
+    sets and the live days' customers, exact. With no rollup yet, counted in SQL over the orders."""
+    if not rolled:
+        spans = [
+            (queries.day_start(s.first, tz), queries.day_start(s.last + dt.timedelta(days=1), tz))
+            for s in (current, previous)
+        ]
+        now, before = [await session.scalar(queries.active_customers(start, end)) or 0 for start, end in spans]
+        return now, before
+    packed: dict[bool, list[bytes]] = {True: [], False: []}
+    for day, ids in (await session.execute(queries.rolled_customers(previous.first, current.last, live))).all():
+        packed[day >= current.first].append(ids)
+    seen: dict[bool, list[int]] = {True: [], False: []}
+    listed, condition, bucket = queries.placed_on(live, tz)
+    if listed:
+        for b, customer_id in (await session.execute(queries.live_customers(condition, bucket))).all():
+            seen[listed[b] >= current.first].append(customer_id)
+    return count_union(packed[True], seen[True]), count_union(packed[False], seen[False])
 
 
 async def _tops(
