@@ -393,3 +393,31 @@ async def test_an_empty_store(app_client, make_user):
     assert len(answer["series"]) == 7
     assert answer["top_products"] == []
     assert answer["stock_alerts"] == 0
+
+
+async def test_top_products_of_a_standard_period_when_touched_days_reorder_them(app_client, make_user, database):
+    """The stored period totals are read from the top, more at a time, until no product below can pass the
+    fifth: here the eight best sellers' orders are cancelled after the rollup, so the true top five come from
+    far down the stored list, and a product sold again on a touched day climbs."""
+    user = await make_user()
+    store = Store(app_client, user.token)
+    tz = ZoneInfo("UTC")
+    now = dt.datetime.now(dt.UTC)
+    products = [
+        await make_product(database, category="Home", price=Decimal(f"{10 + i}.00"), stock=10_000) for i in range(30)
+    ]
+    customer = await make_customer(database)
+    orders = []
+    for i, product in enumerate(products):
+        orders.append(await store.order(customer.id, now - dt.timedelta(days=2 + i % 3, hours=1), [(product, 2)]))
+    await build_rollup(database, "UTC")
+    await check_all(app_client, user.token, store, tz)
+    for order in orders[-8:]:  # the eight dearest products
+        await store.set_status(order, "cancelled")
+    await store.order(customer.id, now - dt.timedelta(days=4, hours=2), [(products[0], 40)])
+    await check_all(app_client, user.token, store, tz)
+    answer = await get(app_client, user.token, period="7d")
+    assert answer["top_products"][0]["product_id"] == products[0].id
+    assert [p["product_id"] for p in answer["top_products"][1:]] == [p.id for p in products[21:17:-1]]
+    await build_rollup(database, "UTC")
+    await check_all(app_client, user.token, store, tz)

@@ -78,3 +78,28 @@ class DailyCustomers(Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     customers: Mapped[int] = mapped_column(Integer)  # how many (the set's size), for reading without the set
     ids: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PeriodProductSales(Base):
+    """Per standard period (7, 30, 90 days) and product: units and sales over the period's closed days (the
+    `PeriodWindow` row says which), summed from daily_product_sales by the rollup refresh. The dashboard's
+    top products then read a handful of rows instead of summing months of daily rows."""
+
+    __tablename__ = "period_product_sales"
+
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    units: Mapped[int] = mapped_column(BigInteger)
+    sales: Mapped[Decimal] = mapped_column(Money())
+
+    __table_args__ = (Index("ix_period_product_sales_top", "days", sales.desc(), "product_id"),)
+
+
+class PeriodWindow(Base):
+    """Which closed days `period_product_sales` holds for a period: first_day to last_day, both included."""
+
+    __tablename__ = "period_windows"
+
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)

@@ -9,9 +9,15 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Insert, Select, and_, case, false, func, insert, literal, or_, select
 
-from shopcrm.analytics.models import DailyCategorySales, DailyCustomers, DailyProductSales, DailySales
+from shopcrm.analytics.models import (
+    DailyCategorySales,
+    DailyCustomers,
+    DailyProductSales,
+    DailySales,
+    PeriodProductSales,
+)
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatusEvent
@@ -61,8 +67,6 @@ def placed_on(days: Iterable[dt.date], tz: ZoneInfo) -> tuple[list[dt.date], Col
 
 
 def _bucket(bucket: Any) -> Any:
-    from sqlalchemy import literal
-
     return literal(0) if isinstance(bucket, int) else bucket
 
 
@@ -198,3 +202,48 @@ def settled_watermark(before: dt.datetime) -> Select[Any]:
 
 def first_placed() -> Select[Any]:
     return select(func.min(Order.placed_at))
+
+
+# The periods whose product totals the rollup keeps (period_product_sales): the dashboard's 7d, 30d and 90d.
+STANDARD_PERIOD_DAYS = (7, 30, 90)
+
+
+def sum_period(days: int, first: dt.date, last: dt.date) -> Insert:
+    """Store every product's units and sales over the rolled-up days first..last as period `days`."""
+    totals = (
+        select(
+            literal(days),
+            DailyProductSales.product_id,
+            func.sum(DailyProductSales.units),
+            func.sum(DailyProductSales.sales),
+        )
+        .where(DailyProductSales.day >= first, DailyProductSales.day <= last)
+        .group_by(DailyProductSales.product_id)
+    )
+    return insert(PeriodProductSales).from_select(["days", "product_id", "units", "sales"], totals)
+
+
+def period_top(days: int, limit: int) -> Select[Any]:
+    """A period's stored best sellers, by sales, ties by product id."""
+    return (
+        select(PeriodProductSales.product_id, PeriodProductSales.units, PeriodProductSales.sales)
+        .where(PeriodProductSales.days == days)
+        .order_by(PeriodProductSales.sales.desc(), PeriodProductSales.product_id)
+        .limit(limit)
+    )
+
+
+def period_products(days: int, product_ids: list[int]) -> Select[Any]:
+    """Some products' stored totals for a period."""
+    return select(PeriodProductSales.product_id, PeriodProductSales.units, PeriodProductSales.sales).where(
+        PeriodProductSales.days == days, PeriodProductSales.product_id.in_(product_ids)
+    )
+
+
+def rolled_on(days: list[dt.date]) -> Select[Any]:
+    """Units and sales per product in the rollup rows of some days."""
+    return (
+        select(DailyProductSales.product_id, func.sum(DailyProductSales.units), func.sum(DailyProductSales.sales))
+        .where(DailyProductSales.day.in_(days))
+        .group_by(DailyProductSales.product_id)
+    )

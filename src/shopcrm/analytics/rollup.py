@@ -38,6 +38,8 @@ from shopcrm.analytics.models import (
     DailyCustomers,
     DailyProductSales,
     DailySales,
+    PeriodProductSales,
+    PeriodWindow,
     RollupState,
 )
 from shopcrm.core.engines import capabilities_of
@@ -114,6 +116,8 @@ async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, sett
         await session.execute(delete(DailyProductSales))
         await session.execute(delete(DailyCategorySales))
         await session.execute(delete(DailyCustomers))
+        await session.execute(delete(PeriodProductSales))
+        await session.execute(delete(PeriodWindow))
         if first is None:
             days: list[dt.date] = []
         else:
@@ -123,6 +127,7 @@ async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, sett
         touched = (await session.execute(queries.touched_since(state.event_watermark))).scalars().all()
         days = sorted({queries.local_day(t, tz) for t in touched})
     await rebuild_days(session, days, tz)
+    await refresh_periods(session, today=queries.local_day(now, tz), rebuilt=days)
     if state is None:
         session.add(RollupState(id=ROLLUP_STATE_ROW_ID, timezone=timezone, event_watermark=settled, built_at=now))
     else:
@@ -133,6 +138,27 @@ async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, sett
         state.built_at = now
     await session.flush()
     return len(days)
+
+
+async def refresh_periods(session: AsyncSession, *, today: dt.date, rebuilt: list[dt.date]) -> None:
+    """Re-sum a standard period's product totals when its closed days moved on (a new day) or one of them was
+    rebuilt; a period left as it was costs one read of its window row."""
+    windows = {w.days: w for w in (await session.execute(select(PeriodWindow))).scalars()}
+    for days in queries.STANDARD_PERIOD_DAYS:
+        first, last = today - dt.timedelta(days=days - 1), today - dt.timedelta(days=1)
+        window = windows.get(days)
+        if (
+            window is not None
+            and (window.first_day, window.last_day) == (first, last)
+            and not any(first <= d <= last for d in rebuilt)
+        ):
+            continue
+        await session.execute(delete(PeriodProductSales).where(PeriodProductSales.days == days))
+        await session.execute(queries.sum_period(days, first, last))
+        if window is None:
+            session.add(PeriodWindow(days=days, first_day=first, last_day=last))
+        else:
+            window.first_day, window.last_day = first, last
 
 
 class RollupRefresher:

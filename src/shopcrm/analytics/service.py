@@ -1,6 +1,7 @@
 """The dashboard's figures: closed days from the daily rollup, today and every day touched since the rollup's
-watermark read live, both through the same queries (analytics/queries.py). Nothing here scans a period's
-orders but `active_customers` (a distinct count over the period's orders: see docs/architecture.md)."""
+watermark read live, both through the same queries (analytics/queries.py). Active customers are a union of
+the days' customer sets; the standard periods' top products start from their stored totals. Nothing here
+scans a period's orders once the rollup is built (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.analytics import queries
 from shopcrm.analytics.customer_sets import count_union
-from shopcrm.analytics.models import ROLLUP_STATE_ROW_ID, RollupState
+from shopcrm.analytics.models import ROLLUP_STATE_ROW_ID, PeriodWindow, RollupState
 from shopcrm.analytics.schemas import (
     CountFigure,
     Dashboard,
@@ -160,7 +161,7 @@ async def dashboard(
                 series_map[day][1] += n
 
     cur_live = [d for d in live if current.first <= d <= current.last]
-    top_products, top_categories = await _tops(session, current, cur_live, tz, rolled=unrolled is not None)
+    top_products, top_categories = await _tops(session, current, cur_live, tz, rolled=unrolled is not None, today=today)
 
     start, end = queries.day_start(current.first, tz), queries.day_start(current.last + dt.timedelta(days=1), tz)
     prev_start = queries.day_start(previous.first, tz)
@@ -216,10 +217,11 @@ async def _active(
 
 
 async def _tops(
-    session: AsyncSession, span: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool
+    session: AsyncSession, span: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool, today: dt.date
 ) -> tuple[list[TopProduct], list[TopCategory]]:
-    """Top products and categories by sales. Exact with few reads: a product in the true top N is either
-    sold on a live day or already in the rollup's top N (live days only add), so the candidates are those."""
+    """Top products and categories by sales. Exact with few reads: for a standard period, from its stored
+    totals (`_from_period`); otherwise a product in the true top N is either sold on a live day or already in
+    the rollup's top N over the other days (live days only add), so the candidates are those."""
     products: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal("0")])
     categories: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal("0")])
     listed, condition, bucket = queries.placed_on(live, tz)
@@ -232,7 +234,10 @@ async def _tops(
             for row in (products[product_id], categories[category]):
                 row[0] += units
                 row[1] += Decimal(amount)
-    if rolled:
+    stored = await _stored_period(session, span, today) if rolled else None
+    if stored is not None:
+        products = await _from_period(session, stored, [d for d in live if d != today], products)
+    elif rolled:
         top = (await session.execute(queries.rolled_top_products(span.first, span.last, live, TOP))).all()
         others = sorted(live_ids - {p for p, _, _ in top})
         rows = list(top)
@@ -241,6 +246,7 @@ async def _tops(
         for product_id, units, amount in rows:
             products[product_id][0] += units
             products[product_id][1] += Decimal(amount)
+    if rolled:
         for category, units, amount in (
             await session.execute(queries.rolled_categories(span.first, span.last, live))
         ).all():
@@ -272,6 +278,54 @@ async def _tops(
             for c, (u, s) in sorted(categories.items(), key=lambda kv: (-kv[1][1], kv[0]))[:TOP]
         ],
     )
+
+
+async def _stored_period(session: AsyncSession, span: Span, today: dt.date) -> int | None:
+    """The standard period whose stored product totals are exactly this span's closed days, if any."""
+    if span.last != today or span.days not in queries.STANDARD_PERIOD_DAYS:
+        return None
+    window = await session.get(PeriodWindow, span.days)
+    if window is None or (window.first_day, window.last_day) != (span.first, today - dt.timedelta(days=1)):
+        return None
+    return span.days
+
+
+async def _from_period(
+    session: AsyncSession, days: int, touched: list[dt.date], live: dict[int, list[Any]]
+) -> dict[int, list[Any]]:
+    """The best sellers over a standard period, exact: its stored totals, less what the touched days' rollup
+    rows put in them, plus what the live days' orders say (`live`: today and the touched days, read live).
+
+    A product whose total only went down (or did not move) cannot pass a stored total it was below, so the
+    stored best sellers are read from the top, more at a time, until the TOP-th best exact total is above the
+    next stored one; products whose total went up are always weighed."""
+    change: dict[int, list[Any]] = {pid: [units, amount] for pid, (units, amount) in live.items()}
+    if touched:
+        for pid, units, amount in (await session.execute(queries.rolled_on(touched))).all():
+            row = change.setdefault(pid, [0, Decimal("0")])
+            row[0] -= units
+            row[1] -= Decimal(amount)
+    risen = {pid for pid, (_, amount) in change.items() if amount > 0}
+    totals: dict[int, list[Any]] = {}
+    read = TOP * 2
+    while True:
+        top = (await session.execute(queries.period_top(days, read + 1))).all()
+        for pid, units, amount in top[:read]:
+            totals[pid] = [units, Decimal(amount)]
+        missing = sorted(risen - totals.keys())
+        if missing:
+            for pid, units, amount in (await session.execute(queries.period_products(days, missing))).all():
+                totals[pid] = [units, Decimal(amount)]
+            totals.update({pid: [0, Decimal("0")] for pid in missing if pid not in totals})
+        exact = {
+            pid: [units + change.get(pid, [0, 0])[0], amount + change.get(pid, [0, Decimal("0")])[1]]
+            for pid, (units, amount) in totals.items()
+        }
+        exact = {pid: row for pid, row in exact.items() if row[0] > 0}
+        best = sorted(exact.items(), key=lambda kv: (-kv[1][1], kv[0]))[:TOP]
+        if len(top) <= read or (len(best) == TOP and best[-1][1][1] > Decimal(top[read][2])):
+            return exact
+        read *= 4
 
 
 async def version(session: AsyncSession, *, timezone: str, now: dt.datetime | None = None) -> str:
