@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Query, Request, Response
+from pyroaring import BitMap64
 from sqlalchemy.engine import make_url
 
 from shopcrm.auth.deps import CurrentUser
@@ -527,8 +528,9 @@ def _day(raw: Raw, day: dt.date) -> Any:
 
 @router.get("/dashboard")
 async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d", "90d"] = "30d") -> Response:
-    """The dashboard by hand over the same rollup (UTC days): rolled-up days from daily_*, today and the days
-    touched after the rollup's watermark from orders."""
+    """The whole dashboard by hand over the same rollup (UTC days): rolled-up days from daily_*, today and the
+    days touched after the rollup's watermark from orders; active customers as the union of the days' customer
+    sets; the top products from the period's stored totals when no closed day of it is touched."""
     raw = _raw(request)
     n = int(period[:-1])
     today = dt.datetime.now(dt.UTC).date()
@@ -544,44 +546,89 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
     live = {d for d in live if prev_first <= d <= today}
     sales = {"now": Decimal("0"), "before": Decimal("0")}
     orders = {"now": 0, "before": 0}
-    rolled = await raw.fetch(
-        f"SELECT day, sum(orders) AS n, sum(sales) AS s FROM daily_sales WHERE day >= $1 AND day <= $2 "
-        f"AND status NOT IN {UNCOUNTED_SQL} GROUP BY day",
+    by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    series: dict[dt.date, list[Any]] = {first + dt.timedelta(days=i): [Decimal("0"), 0] for i in range(n)}
+
+    def add(day: dt.date, status: str, count: int, amount: Any) -> None:
+        key = "now" if day >= first else "before"
+        if key == "now":
+            by_status[status] += count
+        if status in ("cancelled", "refunded"):
+            return
+        sales[key] += Decimal(str(amount))
+        orders[key] += count
+        if key == "now":
+            series[day][0] += Decimal(str(amount))
+            series[day][1] += count
+
+    for row in await raw.fetch(
+        "SELECT day, status, orders AS n, sales AS s FROM daily_sales WHERE day >= $1 AND day <= $2",
         _day(raw, prev_first),
         _day(raw, today),
-    )
-    for row in rolled:
+    ):
         day = dt.date.fromisoformat(row["day"]) if raw.sqlite else row["day"]
-        if day in live:
-            continue
-        key = "now" if day >= first else "before"
-        sales[key] += Decimal(str(row["s"]))
-        orders[key] += row["n"]
+        if day not in live:
+            add(day, row["status"], row["n"], row["s"])
+    live_customers: dict[str, list[int]] = {"now": [], "before": []}
     for day in sorted(live):
-        row = (
+        start, end = _instant(raw, day), _instant(raw, day + dt.timedelta(days=1))
+        for row in await raw.fetch(
+            "SELECT status, count(*) AS n, coalesce(sum(total_amount), 0) AS s FROM orders WHERE placed_at >= $1 "
+            "AND placed_at < $2 GROUP BY status",
+            start,
+            end,
+        ):
+            add(day, row["status"], row["n"], row["s"])
+        ids = await raw.fetch(
+            f"SELECT DISTINCT customer_id FROM orders WHERE placed_at >= $1 AND placed_at < $2 "
+            f"AND status NOT IN {UNCOUNTED_SQL}",
+            start,
+            end,
+        )
+        live_customers["now" if day >= first else "before"] += [r["customer_id"] for r in ids]
+    packed: dict[str, list[bytes]] = {"now": [], "before": []}
+    for row in await raw.fetch(
+        "SELECT day, ids FROM daily_customers WHERE day >= $1 AND day <= $2", _day(raw, prev_first), _day(raw, today)
+    ):
+        day = dt.date.fromisoformat(row["day"]) if raw.sqlite else row["day"]
+        if day not in live:
+            packed["now" if day >= first else "before"].append(row["ids"])
+    active = {
+        key: len(BitMap64.union(*(BitMap64.deserialize(b) for b in packed[key]), BitMap64(live_customers[key])))
+        for key in packed
+    }
+    bounds = (_instant(raw, prev_first), _instant(raw, first), _instant(raw, today + dt.timedelta(days=1)))
+    new = {
+        key: (
             await raw.fetch(
-                f"SELECT count(*) AS n, coalesce(sum(total_amount), 0) AS s FROM orders WHERE placed_at >= $1 "
-                f"AND placed_at < $2 AND status NOT IN {UNCOUNTED_SQL}",
-                _instant(raw, day),
-                _instant(raw, day + dt.timedelta(days=1)),
+                "SELECT count(*) AS n FROM customers WHERE first_order_at >= $1 AND first_order_at < $2", lo, hi
             )
-        )[0]
-        key = "now" if day >= first else "before"
-        sales[key] += Decimal(str(row["s"]))
-        orders[key] += row["n"]
-    start, end = _instant(raw, first), _instant(raw, today + dt.timedelta(days=1))
-    active = await raw.fetch(
-        f"SELECT count(DISTINCT customer_id) AS n FROM orders WHERE placed_at >= $1 AND placed_at < $2 "
-        f"AND status NOT IN {UNCOUNTED_SQL}",
-        start,
-        end,
-    )
-    new = await raw.fetch(
-        "SELECT count(*) AS n FROM customers WHERE first_order_at >= $1 AND first_order_at < $2", start, end
-    )
-    top = await raw.fetch(
-        "SELECT product_id, sum(sales) AS s FROM daily_product_sales WHERE day >= $1 AND day <= $2 "
-        "GROUP BY product_id ORDER BY s DESC, product_id LIMIT 5",
+        )[0]["n"]
+        for key, lo, hi in (("before", bounds[0], bounds[1]), ("now", bounds[1], bounds[2]))
+    }
+    window = await raw.fetch("SELECT first_day, last_day FROM period_windows WHERE days = $1", n)
+    stored = bool(window) and [str(window[0]["first_day"]), str(window[0]["last_day"])] == [
+        first.isoformat(),
+        (today - dt.timedelta(days=1)).isoformat(),
+    ]
+    if stored and live == {today}:
+        top = await raw.fetch(
+            "SELECT t.product_id, t.units, t.sales, p.name, p.sku, p.category FROM period_product_sales t "
+            "JOIN products p ON p.id = t.product_id WHERE t.days = $1 ORDER BY t.sales DESC, t.product_id LIMIT 5",
+            n,
+        )
+    else:
+        top = await raw.fetch(
+            "SELECT t.product_id, t.units, t.sales, p.name, p.sku, p.category FROM (SELECT product_id, "
+            "sum(units) AS units, sum(sales) AS sales FROM daily_product_sales WHERE day >= $1 AND day <= $2 "
+            "GROUP BY product_id ORDER BY sales DESC, product_id LIMIT 5) t JOIN products p ON p.id = t.product_id "
+            "ORDER BY t.sales DESC, t.product_id",
+            _day(raw, first),
+            _day(raw, today - dt.timedelta(days=1)),
+        )
+    categories = await raw.fetch(
+        "SELECT category, sum(units) AS units, sum(sales) AS sales FROM daily_category_sales WHERE day >= $1 "
+        "AND day <= $2 GROUP BY category ORDER BY sales DESC, category LIMIT 5",
         _day(raw, first),
         _day(raw, today - dt.timedelta(days=1)),
     )
@@ -591,9 +638,16 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
             "sales": str(sales["now"].quantize(Decimal("0.01"))),
             "previous_sales": str(sales["before"].quantize(Decimal("0.01"))),
             "orders": orders["now"],
-            "active": active[0]["n"],
-            "new": new[0]["n"],
+            "previous_orders": orders["before"],
+            "active": active["now"],
+            "previous_active": active["before"],
+            "new": new["now"],
+            "previous_new": new["before"],
             "top": [r["product_id"] for r in top],
+            "top_products": top,
+            "top_categories": categories,
+            "orders_by_status": by_status,
+            "series": [[d.isoformat(), str(s), k] for d, (s, k) in sorted(series.items())],
             "stock_alerts": alerts[0]["n"],
         }
     )
