@@ -11,7 +11,9 @@ SQL is written once with `$n` parameters; on SQLite they become `?n`, which sqli
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 import sqlite3
@@ -651,3 +653,125 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
             "stock_alerts": alerts[0]["n"],
         }
     )
+
+
+PRODUCT_COLUMNS = "id, name, sku, price, cost, stock, category, low_stock_threshold, reorder_lead_days"
+STOCK_STATES = {"out": "stock <= 0", "low": "stock > 0 AND stock <= low_stock_threshold"}
+
+
+def _money_arg(raw: Raw, value: str) -> Any:
+    return value if raw.sqlite else Decimal(value)
+
+
+async def _product_filter(
+    raw: Raw, q: str | None, category: list[str] | None, min_price: str | None, max_price: str | None, state: str | None
+) -> tuple[str, list[Any]]:
+    """The inventory filters as a WHERE clause; an unknown category is checked as the product checks it."""
+    conds: list[str] = []
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if q:
+        pattern = like_prefix(q)
+        conds.append(f"(lower(name) LIKE {arg(pattern)} ESCAPE '\\' OR lower(sku) LIKE {arg(pattern)} ESCAPE '\\')")
+    if category:
+        own = ", ".join(f"${i + 1}" for i in range(len(category)))
+        known = await raw.fetch(f"SELECT DISTINCT category FROM products WHERE category IN ({own})", *category)
+        listed = ", ".join(arg(c) for c in category)
+        assert len(known) == len(set(category)), "the bench asks for categories that exist"
+        conds.append(f"category IN ({listed})")
+    if min_price:
+        conds.append(f"price >= {arg(_money_arg(raw, min_price))}")
+    if max_price:
+        conds.append(f"price <= {arg(_money_arg(raw, max_price))}")
+    if state:
+        conds.append(f"({STOCK_STATES[state]})")
+    return (f" WHERE {' AND '.join(conds)}" if conds else ""), args
+
+
+@router.get("/inventory")
+async def inventory(
+    request: Request,
+    _: CurrentUser,
+    sort: str = "name",
+    order: Literal["asc", "desc"] = "asc",
+    q: str | None = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    min_price: str | None = None,
+    max_price: str | None = None,
+    stock_state: str | None = None,
+    limit: int = 25,
+) -> Response:
+    """First page of the inventory list and its capped count, by hand."""
+    raw = _raw(request)
+    where, args = await _product_filter(raw, q, category, min_price, max_price, stock_state)
+    direction = order.upper()
+    keys = [sort] if sort == "sku" else [sort, "id"]
+    order_by = ", ".join(f"{k} {direction}" for k in keys)
+    if sort == "cost" and raw.sqlite:  # NULLs last ascending, first descending, as PostgreSQL puts them
+        order_by = f"cost IS NULL {direction}, {order_by}"
+    rows = await raw.fetch(
+        f"SELECT {PRODUCT_COLUMNS} FROM products{where} ORDER BY {order_by} LIMIT {limit + 1}", *args
+    )
+    counted = (
+        await raw.fetch(f"SELECT count(*) AS n FROM (SELECT 1 FROM products{where} LIMIT {COUNT_CAP + 1}) x", *args)
+    )[0]["n"]
+    return _answer({"items": rows[:limit], "total": counted, "exact": counted <= COUNT_CAP})
+
+
+@router.get("/inventory/stats")
+async def inventory_stats(request: Request, _: CurrentUser) -> Response:
+    """Stock figures per category (the totals are their sums) and the most urgent alerts, by hand."""
+    raw = _raw(request)
+    categories = await raw.fetch(
+        "SELECT category, count(*) AS products, coalesce(sum(stock), 0) AS units, "
+        "coalesce(sum(stock * coalesce(cost, 0)), 0) AS value_at_cost, "
+        "coalesce(sum(stock * price), 0) AS value_at_price, "
+        "sum(CASE WHEN cost IS NULL THEN 1 ELSE 0 END) AS without_cost, "
+        "sum(CASE WHEN stock > 0 AND stock <= low_stock_threshold THEN 1 ELSE 0 END) AS low, "
+        "sum(CASE WHEN stock <= 0 THEN 1 ELSE 0 END) AS out FROM products GROUP BY category ORDER BY category"
+    )
+    alerts = await raw.fetch(
+        f"SELECT {PRODUCT_COLUMNS} FROM products WHERE stock <= low_stock_threshold ORDER BY stock > 0, "
+        "coalesce(stock * 1.0 / nullif(low_stock_threshold, 0), 0), stock, name, id LIMIT 50"
+    )
+    return _answer(
+        {
+            "products": sum(c["products"] for c in categories),
+            "units": sum(c["units"] for c in categories),
+            "low": sum(c["low"] for c in categories),
+            "out": sum(c["out"] for c in categories),
+            "categories": categories,
+            "alerts": [a["id"] for a in alerts],
+        }
+    )
+
+
+@router.get("/inventory.csv")
+async def inventory_csv(request: Request, _: CurrentUser) -> Response:
+    """Every product as CSV by hand: one read, written out whole (the floor need not stream)."""
+    raw = _raw(request)
+    rows = await raw.fetch(f"SELECT {PRODUCT_COLUMNS} FROM products ORDER BY name, id")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["id", "sku", "name", "category", "price", "cost", "stock", "low_stock_threshold", "reorder_lead_days"]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r["id"],
+                r["sku"],
+                r["name"],
+                r["category"],
+                r["price"],
+                r["cost"],
+                r["stock"],
+                r["low_stock_threshold"],
+                r["reorder_lead_days"],
+            ]
+        )
+    return Response(out.getvalue(), media_type="text/csv")

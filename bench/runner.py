@@ -32,7 +32,7 @@ from sqlalchemy.pool import NullPool
 
 from bench.floor import Raw
 from bench.http import BenchServer, make_token, server_env
-from bench.scenarios import BenchContext, Load, LoadRun, Pair, Scenario, Timed, discover
+from bench.scenarios import NOTES, BenchContext, Load, LoadRun, Pair, Scenario, Timed, discover
 from shopcrm.config import Settings
 from shopcrm.customers.statistics import refresh_statistics
 from shopcrm.db import Base, Database
@@ -391,7 +391,7 @@ async def run(url: URL, args: argparse.Namespace) -> int:
         await database.dispose()
 
     table = results_table(results)
-    rounds = rounds_list(results)
+    rounds = rounds_list(results) + [f"- {note}" for note in NOTES]
     errors = errors_list(results)
     print("\n".join(table + (["", *rounds] if rounds else []) + (["", *errors] if errors else [])))
     now = dt.datetime.now(dt.UTC)

@@ -105,6 +105,8 @@ class Scenario:
 
 
 REGISTRY: dict[str, Scenario] = {}
+# Lines a scenario adds about what the table cannot show (a memory figure, say); printed under the table.
+NOTES: list[str] = []
 
 
 def _register(sc: Scenario) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime, utcnow
@@ -37,6 +37,12 @@ class Product(TimestampMixin, Base):
         Index("ix_products_stock_sort", "stock", "id"),
         Index("ix_products_cost_sort", "cost", "id"),
         Index("ix_products_category_sort", "category", "id"),
+        Index("ix_products_name_prefix", text("lower(name) text_pattern_ops"), info={"postgresql_only": True}).ddl_if(
+            dialect="postgresql"
+        ),
+        Index("ix_products_sku_prefix", text("lower(sku) text_pattern_ops"), info={"postgresql_only": True}).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
 
