@@ -421,3 +421,33 @@ async def test_top_products_of_a_standard_period_when_touched_days_reorder_them(
     assert [p["product_id"] for p in answer["top_products"][1:]] == [p.id for p in products[21:17:-1]]
     await build_rollup(database, "UTC")
     await check_all(app_client, user.token, store, tz)
+
+
+async def test_a_first_build_through_refresh_rollup_is_exact_and_on_sqlite_in_steps(
+    app_client, make_user, database, monkeypatch
+):
+    """The server's refresh: one unit of work on PostgreSQL; on SQLite a first build commits every few days
+    (one writer at a time there), and the figures are the same either way."""
+    from shopcrm.analytics import rollup
+
+    user = await make_user()
+    store = Store(app_client, user.token)
+    await seed_store(database, store, dt.datetime.now(dt.UTC))
+    steps: list[int] = []
+    real = rollup.rebuild_days
+
+    async def counted(session, days, tz):  # type: ignore[no-untyped-def]
+        steps.append(len(list(days)))
+        await real(session, days, tz)
+
+    monkeypatch.setattr(rollup, "rebuild_days", counted)
+    monkeypatch.setattr(rollup, "CHUNK_DAYS", 30)
+    assert await rollup.refresh_rollup(database, timezone="UTC") == sum(steps) > 150
+    embedded = database.engine.dialect.name == "sqlite"
+    assert len(steps) == (len(range(0, sum(steps), 30)) if embedded else 1)
+    await check_all(app_client, user.token, store, ZoneInfo("UTC"))
+    # Built now: the next refresh is incremental, one unit of work on either engine.
+    steps.clear()
+    await rollup.refresh_rollup(database, timezone="UTC")
+    assert len(steps) <= 1
+    await check_all(app_client, user.token, store, ZoneInfo("UTC"))

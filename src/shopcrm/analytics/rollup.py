@@ -50,6 +50,7 @@ log = logging.getLogger("shopcrm.analytics.rollup")
 ADVISORY_LOCK_KEY = 0x53686F7044617368  # "ShopDash"
 SETTLE = dt.timedelta(seconds=30)
 CHUNK_DAYS = 62  # days rebuilt per statement pair in a full build
+ROLLUP_TABLES = (DailySales, DailyProductSales, DailyCategorySales, DailyCustomers, PeriodProductSales, PeriodWindow)
 
 
 async def rebuild_days(session: AsyncSession, days: Iterable[dt.date], tz: ZoneInfo) -> None:
@@ -102,7 +103,42 @@ async def refresh_rollup(database: Database, *, timezone: str) -> int | None:
             select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_KEY))
         ):
             return None
-        return await refresh_in(session, tz=tz, timezone=timezone)
+        state = await session.get(RollupState, ROLLUP_STATE_ROW_ID)
+        built = state is not None and state.timezone == timezone
+        if built or not capabilities_of(session).embedded:
+            return await refresh_in(session, tz=tz, timezone=timezone)
+    return await _build_in_steps(database, tz=tz, timezone=timezone)
+
+
+async def _build_in_steps(database: Database, *, tz: ZoneInfo, timezone: str) -> int:
+    """A first build on the embedded engine, a unit of work per CHUNK_DAYS days: SQLite lets one writer in at a
+    time, and one transaction over every day (25 s on the medium set) kept every other write waiting, logins
+    included. Until the last step writes the state row the dashboard reads every day live, as before a build;
+    orders changed meanwhile are after the watermark taken at the start, so the next refresh rebuilds their
+    days."""
+    async with database.transaction() as session:
+        now = utcnow()
+        settled = await session.scalar(queries.settled_watermark(now - SETTLE)) or 0
+        first = await session.scalar(queries.first_placed())
+        await _clear(session)
+    days: list[dt.date] = []
+    if first is not None:
+        start, end = queries.local_day(first, tz), queries.local_day(now, tz)
+        days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    for i in range(0, len(days), CHUNK_DAYS):
+        async with database.transaction() as session:
+            await rebuild_days(session, days[i : i + CHUNK_DAYS], tz)
+    async with database.transaction() as session:
+        await refresh_periods(session, today=queries.local_day(now, tz), rebuilt=days)
+        session.add(RollupState(id=ROLLUP_STATE_ROW_ID, timezone=timezone, event_watermark=settled, built_at=now))
+    return len(days)
+
+
+async def _clear(session: AsyncSession) -> None:
+    """Every rollup row and the state row: the dashboard reads every day live until a build writes it again."""
+    await session.execute(delete(RollupState))
+    for table in ROLLUP_TABLES:
+        await session.execute(delete(table))
 
 
 async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, settle: dt.timedelta = SETTLE) -> int:
@@ -112,12 +148,8 @@ async def refresh_in(session: AsyncSession, *, tz: ZoneInfo, timezone: str, sett
     state = await session.get(RollupState, ROLLUP_STATE_ROW_ID)
     if state is None or state.timezone != timezone:
         first = await session.scalar(queries.first_placed())
-        await session.execute(delete(DailySales))
-        await session.execute(delete(DailyProductSales))
-        await session.execute(delete(DailyCategorySales))
-        await session.execute(delete(DailyCustomers))
-        await session.execute(delete(PeriodProductSales))
-        await session.execute(delete(PeriodWindow))
+        for table in ROLLUP_TABLES:
+            await session.execute(delete(table))
         if first is None:
             days: list[dt.date] = []
         else:
