@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -36,6 +37,7 @@ from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
 from shopcrm.inventory.router import csv_router as inventory_csv_router
 from shopcrm.inventory.router import router as inventory_router
+from shopcrm.orders.customer_details import rehearse as rehearse_customer_details
 from shopcrm.orders.router import customer_details_router, product_details_router
 from shopcrm.orders.router import router as orders_router
 from shopcrm.segments.jobs import SegmentRefresher
@@ -61,7 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await warmup.ready(app, database)
+        await warmup.ready(app, database, rehearsals=[partial(rehearse_customer_details, settings=settings)])
         # Cross-customer statistics (RFM fifths) are computed here, in the background, never in a request:
         # the first computation starts now and serving does not wait for it.
         statistics.start()

@@ -7,7 +7,7 @@ import socket
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from shopcrm.config import Settings
 from shopcrm.core import driver, warmup
@@ -83,3 +83,38 @@ async def test_the_hot_statements_are_prepared_at_startup_and_a_broken_one_is_na
     assert [w for w in warnings if "did not prepare" in w] == [
         "statement test.broken did not prepare at startup (UndefinedColumnError)"
     ] * len(asked), warnings
+
+
+async def test_rehearsals_run_at_startup_and_a_failing_one_is_logged_not_raised(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = Database(settings)
+    app = create_app(settings, database)
+    ran: list[str] = []
+
+    async def reads(session) -> None:  # type: ignore[no-untyped-def]
+        ran.append(str(await session.scalar(text("SELECT 1"))))
+
+    async def breaks(session) -> None:  # type: ignore[no-untyped-def]
+        await session.execute(text("SELECT * FROM no_such_table"))
+
+    with caplog.at_level(logging.WARNING, logger="shopcrm.core.warmup"):
+        await warmup.ready(app, database, rehearsals=[breaks, reads])
+    assert ran == ["1"]
+    assert any("rehearsal breaks failed" in r.getMessage() for r in caplog.records)
+    await database.dispose()
+
+
+async def test_the_app_rehearses_customer_details_at_startup(settings: Settings, database: Database) -> None:
+    """The first customer's details are built before the server listens (their answer discarded)."""
+    from tests.factories import make_customer
+
+    await make_customer(database)
+    statements: list[str] = []
+    event.listen(database.read_engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    app = create_app(settings, database)
+    async with app.router.lifespan_context(app):
+        await app.state.customer_statistics.wait_idle()
+    assert any("min(customers.id)" in s for s in statements)
+    # the customer read by id (the order reads run on the raw driver on PostgreSQL: not seen here)
+    assert any("FROM customers" in s and "customers.id = " in s for s in statements)

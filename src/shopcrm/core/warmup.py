@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 import anyio
 import anyio.lowlevel
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.core.driver import named_statements, postgres_driver
 from shopcrm.db import Database
@@ -32,7 +33,13 @@ logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5.0
 
 
-async def ready(app: FastAPI, database: Database) -> None:
+Rehearsal = Callable[[AsyncSession], Awaitable[None]]
+
+
+async def ready(app: FastAPI, database: Database, rehearsals: Sequence[Rehearsal] = ()) -> None:
+    """`rehearsals`: hot reads run once on the read pool, their answers discarded (a domain's own, passed in by
+    the app: core does not know the domains), so their statements are compiled and their serialisers built
+    before the first user's request; one that fails is logged and skipped."""
     for _ in iter_route_contexts(app.routes):  # builds each route's models, as the first request would
         pass
     await anyio.lowlevel.checkpoint()  # loads anyio's backend, which the first dependency run in a thread would
@@ -45,6 +52,15 @@ async def ready(app: FastAPI, database: Database) -> None:
                     await _prepare_hot_statements(conn)
     except Exception as exc:
         logger.warning("database not reachable at startup (%s); connecting on first use", type(exc).__name__)
+        return
+    for rehearse in rehearsals:
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT_S), database.read_sessionmaker() as session:
+                await rehearse(session)
+        except Exception as exc:  # a store that is not migrated yet, say: the request will say so too
+            logger.warning(
+                "start-up rehearsal %s failed (%s)", getattr(rehearse, "__name__", rehearse), type(exc).__name__
+            )
 
 
 async def _prepare_hot_statements(conn: AsyncConnection) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
 from shopcrm.customers import insights, statistics
 from shopcrm.customers import service as customers_service
+from shopcrm.customers.models import Customer
 from shopcrm.customers.schemas import CategoryInsight, CustomerInsights, CustomerProfile, CustomerStats, TierInfo
 from shopcrm.db import utcnow
 from shopcrm.orders import service
@@ -71,3 +73,11 @@ async def customer_details(session: AsyncSession, *, customer_id: int, settings:
             churn_risk=insights.churn_risk(days_since, order_times),
         ),
     )
+
+
+async def rehearse(session: AsyncSession, *, settings: Settings) -> None:
+    """Customer details of the first customer, answer discarded: run at start-up (core/warmup.py), so the
+    statements' compiled forms and the answer's serialiser are built before the first user asks."""
+    first = await session.scalar(select(func.min(Customer.id)))
+    if first is not None:
+        (await customer_details(session, customer_id=first, settings=settings)).model_dump_json()
