@@ -176,11 +176,12 @@ def stock_alerts() -> Select[Any]:
 def touched_since(event_id: int) -> Select[Any]:
     """Placing times of the orders created or changed after a status event (one event per creation and per
     change, so this finds every day whose figures moved)."""
+    # As IN (events after the mark), not a join: SQLite, left to order a join, walked every order and probed
+    # its events (1.9 s on the medium set on every dashboard request); this reads the newest events by key.
     return (
         select(Order.placed_at)
         .distinct()
-        .join(OrderStatusEvent, OrderStatusEvent.order_id == Order.id)
-        .where(OrderStatusEvent.id > event_id)
+        .where(Order.id.in_(select(OrderStatusEvent.order_id).where(OrderStatusEvent.id > event_id)))
     )
 
 
