@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -89,8 +90,9 @@ async def undo_bench_orders(conn: Any, pattern: str) -> int:
 
 
 class Ingestion:
-    def __init__(self, ctx: BenchContext) -> None:
+    def __init__(self, ctx: BenchContext, *, serve: bool = True) -> None:
         self.ctx = ctx
+        self.serve = serve
         self.run = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
         self.rng = random.Random(ctx.rng.random())
         self.env = dict(os.environ, DATABASE_URL=ctx.database_url, SHOPCRM_LOG_LEVEL="WARNING")
@@ -135,8 +137,9 @@ class Ingestion:
                 )
             ],
         }
-        await self._token()
-        await self._serve()
+        if self.serve:
+            await self._token()
+            await self._serve()
 
     async def _token(self) -> None:
         self.token = await make_token(self.env, self.token_name)
@@ -253,7 +256,7 @@ class Ingestion:
 
         return await self._drive(make_sender, "B")
 
-    async def _hand_order(self, conn: Any, order: dict[str, Any]) -> None:
+    async def _hand_order(self, conn: Any, order: dict[str, Any], sql: str = INGEST_POSTGRESQL.sql) -> None:
         """The order as the API's own single statement, sent by hand on a raw asyncpg connection: what the
         database alone costs, without HTTP, authentication, validation and the response."""
         shipping = order["shipping"]
@@ -279,7 +282,7 @@ class Ingestion:
                 "now": now,
             }
         )
-        rows = await conn.fetch(INGEST_POSTGRESQL.sql, *args)
+        rows = await conn.fetch(sql, *args)
         if not rows or rows[0]["order_id"] is None:
             raise RuntimeError(f"order {order['order_number']} was not stored")
 
@@ -372,6 +375,50 @@ class Ingestion:
 )
 async def order_ingestion(ctx: BenchContext) -> Load:
     ingestion = Ingestion(ctx)
+    try:
+        await ingestion.setup()
+    except BaseException:
+        await ingestion.close()
+        raise
+    return Load(ingestion.system, ingestion.baseline, ingestion.check, ingestion.close)
+
+
+# The ingestion statement without its stock-ledger row (the `moved` step): what ordering cost before stock
+# became a ledger.
+WITHOUT_LEDGER = re.sub(r"\), moved AS \(.*?\), buyer AS \(", "), buyer AS (", INGEST_POSTGRESQL.sql, flags=re.S)
+
+
+class LedgerCost(Ingestion):
+    """Both sides the database's own statement on raw connections: the system's as the API sends it, the
+    baseline's without the ledger row, so the ratio is what the ledger costs ingestion."""
+
+    async def system(self) -> LoadRun:
+        return await self._raw_side("S", INGEST_POSTGRESQL.sql)
+
+    async def baseline(self) -> LoadRun:
+        return await self._raw_side("B", WITHOUT_LEDGER)
+
+    async def _raw_side(self, side: str, sql: str) -> LoadRun:
+        async def make_sender() -> tuple[Any, Any]:
+            conn = await asyncpg.connect(self.dsn)
+
+            async def send() -> None:
+                await self._hand_order(conn, self._next_order(side), sql)
+                self.done[side] += 1
+
+            return send, conn.close
+
+        return await self._drive(make_sender, side)
+
+
+@load(
+    "order_ingestion stock ledger cost",
+    description="the ingestion statement with its stock-ledger row against the same without it, raw connections",
+    target_per_s=None,
+)
+async def ledger_cost(ctx: BenchContext) -> Load:
+    assert INGEST_POSTGRESQL.sql != WITHOUT_LEDGER, "the ledger step was not found in the ingestion statement"
+    ingestion = LedgerCost(ctx, serve=False)
     try:
         await ingestion.setup()
     except BaseException:
