@@ -121,9 +121,9 @@ async def aggregates_match_orders(database: Database) -> list[str]:
             )
         ).all()
     wrong = []
-    counted_status = {s.value for s in UNCOUNTED_STATUSES}
+    uncounted = {s.value for s in UNCOUNTED_STATUSES}
     for cid, spend, n, first, last in customers:
-        mine = [(t, at) for c, s, t, at in orders if c == cid and s not in counted_status]
+        mine = [(t, at) for c, s, t, at in orders if c == cid and s not in uncounted]
         expected = (
             sum((t for t, _ in mine), Decimal("0")),
             len(mine),

@@ -11,12 +11,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete
 
 from shopcrm.config import Settings
+from shopcrm.customers.models import Customer
 from shopcrm.db import Database, utcnow
 from shopcrm.imports import jobs
 from shopcrm.imports.jobs import LEASE, claim, run_import
-from tests.conftest import empty_all_tables
+from shopcrm.imports.models import DataImport, ImportProblem
+from shopcrm.inventory.models import Product, StockMovement
+from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from tests.imports import files
 from tests.imports.helpers import aggregates_match_orders, import_file, snapshot, start, upload
 
@@ -41,9 +45,12 @@ def _file() -> bytes:
 
 
 async def _reference(app_client, writer, database, settings) -> dict[str, Any]:
+    """What the file gives imported in one go; then the store is emptied again (its users kept)."""
     await import_file(app_client, writer, database, settings, _file(), "orders")
     reference = await snapshot(database)
-    await empty_all_tables(database)
+    async with database.transaction() as session:
+        for table in (ImportProblem, DataImport, OrderStatusEvent, OrderItem, Order, StockMovement, Product, Customer):
+            await session.execute(delete(table))
     return reference
 
 
@@ -94,15 +101,28 @@ async def test_a_killed_worker_is_taken_over_and_the_import_completes_exactly(
     assert await aggregates_match_orders(database) == []
 
 
-async def test_the_old_worker_cannot_write_after_being_taken_over(
-    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings
+async def test_a_worker_that_lost_its_claim_mid_chunk_writes_nothing(
+    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
+    """Worker A stalls past its lease in its first chunk; B takes the import over; A's chunk is undone."""
     uploaded = (await upload(app_client, writer, _file(), "orders")).json()
     await start(app_client, writer, uploaded["id"], uploaded["mapping"], "shopify_orders")
     import_id = await claim(database, "worker-a")
-    assert await claim(database, "worker-b", now=utcnow() + LEASE * 2) == import_id
+    real = jobs._commit_chunk
+
+    async def stall_then_commit(*args: Any, **kwargs: Any) -> bool:
+        assert await claim(database, "worker-b", now=utcnow() + LEASE * 2) == import_id
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "_commit_chunk", stall_then_commit)
     assert await run_import(database, settings, import_id, "worker-a") == "lost"
-    assert (await snapshot(database))["orders"] == []
+    monkeypatch.undo()
+    after = await snapshot(database)
+    assert (after["orders"], after["customers"], after["events"]) == ([], [], 0)
+    taken = (await app_client.get(f"/api/imports/{import_id}", headers=writer)).json()
+    assert (taken["status"], taken["rows_done"]) == ("running", 0)
+    assert await run_import(database, settings, import_id, "worker-b") == "done"
+    assert await aggregates_match_orders(database) == []
 
 
 async def test_cancel_stops_after_the_chunk_and_a_rerun_completes_it(

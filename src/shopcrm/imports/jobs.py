@@ -93,6 +93,7 @@ async def claim(database: Database, token: str, *, now: dt.datetime | None = Non
                 started_at=func.coalesce(DataImport.started_at, now),
                 updated_at=now,
             )
+            .execution_options(synchronize_session=False)
         )
         return import_id if taken.rowcount == 1 else None  # type: ignore[attr-defined]
 
@@ -141,8 +142,7 @@ def context(imp: DataImport, settings: Settings, now: dt.datetime) -> Context:
 async def run_import(database: Database, settings: Settings, import_id: int, token: str) -> str:
     """Run a claimed import to its end (or until cancelled or its claim is lost); its status then."""
     async with database.sessionmaker() as session:
-        imp = await session.get(DataImport, import_id)
-        await session.rollback()
+        imp = await session.get(DataImport, import_id)  # detached, loaded, when the session closes
     if imp is None or imp.claimed_by != token or imp.status != ImportStatus.running:
         return "lost"
     ctx = context(imp, settings, utcnow())
@@ -176,7 +176,8 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
         await _finish(database, settings, imp, token, ImportStatus.failed, error=f"internal error ({type(exc).__name__})")
         return ImportStatus.failed
     finally:
-        chunks.close()
+        with contextlib.suppress(ValueError):  # still running in its thread when cancelled: it ends with it
+            chunks.close()
 
 
 async def _commit_chunk(
@@ -204,6 +205,7 @@ async def _commit_chunk(
                 updated_at=now,
             )
             .returning(DataImport.cancel_requested)
+            .execution_options(synchronize_session=False)
         )
         if cancel is None:
             raise LostClaim
@@ -234,6 +236,7 @@ async def _finish(
                 lease_until=None,
                 updated_at=now,
             )
+            .execution_options(synchronize_session=False)
         )
     if ended.rowcount != 1:  # type: ignore[attr-defined]
         return  # another runner holds it now: its file stays
@@ -258,6 +261,7 @@ async def sweep(database: Database, settings: Settings, *, now: dt.datetime | No
             update(DataImport)
             .where(DataImport.status == ImportStatus.uploaded, DataImport.created_at < now - UNSTARTED_FOR)
             .values(status=ImportStatus.cancelled, finished_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
     folder = settings.import_dir
     if not folder.is_dir():
@@ -269,7 +273,6 @@ async def sweep(database: Database, settings: Settings, *, now: dt.datetime | No
         rows = (
             await session.execute(select(DataImport.file_key, DataImport.status).where(DataImport.file_key.in_(list(on_disk))))
         ).all()
-        await session.rollback()
     status = dict(rows)
     deleted = 0
     for key, path in on_disk.items():

@@ -102,7 +102,7 @@ async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
         await conn.execute(
             update(queries.customers)
             .where(queries.customers.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in columns}, updated_at=ctx.now),
+            .values({**{c: bindparam(f"v_{c}") for c in columns}, "updated_at": ctx.now}),
             changes,
         )
     return out
@@ -143,5 +143,5 @@ def _change(current: dict[str, Any], values: dict[str, Any], ctx: Context) -> di
         after["email_consent"] = True
     if all(after[k] == current[k] for k in after):
         return None
-    return {"b_id": current["id"], **after}
+    return {"b_id": current["id"], **{f"v_{k}": v for k, v in after.items()}}
 

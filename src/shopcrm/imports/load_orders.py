@@ -204,7 +204,8 @@ def _lines(r: _Reader, total: Decimal | None) -> list[Line]:
             )
         price = r.attempt(row, lambda row=row, record=record: required(ctx, row, record, "price", parsing.money))
         if row not in r.problems:
-            lines.append(Line(sku or nosku(name), name or sku, quantity, price))
+            label = name or sku or ""
+            lines.append(Line(sku or nosku(label), label, quantity, price))
     return lines
 
 

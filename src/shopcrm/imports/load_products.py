@@ -95,13 +95,13 @@ async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
         if stock == current["stock"] and all(after[k] == current[k] for k in EDITABLE):
             out.unchanged += len(item.rows)
             continue
-        changes.append({"b_id": current["id"], "stock": stock, **after})
+        changes.append({"b_id": current["id"], "v_stock": stock, **{f"v_{k}": v for k, v in after.items()}})
         out.imported += len(item.rows)
     if changes:
         await conn.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in (*EDITABLE, "stock")}, updated_at=ctx.now),
+            .values({**{c: bindparam(f"v_{c}") for c in (*EDITABLE, "stock")}, "updated_at": ctx.now}),
             changes,
         )
     await _ledger(conn, counts, ctx)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.auth.models import User
@@ -172,17 +172,12 @@ async def cancel_import(session: AsyncSession, *, import_id: int) -> DataImport:
         if status == ImportStatus.cancelled:
             return imp
         raise Conflict(f"This import is {status.value}: there is nothing to cancel")
-    now = utcnow()
     if status == ImportStatus.running:
-        imp.cancel_requested = True
+        imp.cancel_requested = True  # the job sees it when its current chunk commits
     else:
         imp.status = ImportStatus.cancelled.value
-        imp.finished_at = now
-    await session.execute(
-        update(DataImport)
-        .where(DataImport.id == import_id)
-        .values(cancel_requested=imp.cancel_requested, status=imp.status, finished_at=imp.finished_at, updated_at=now)
-    )
+        imp.finished_at = utcnow()
+    await session.flush()
     return imp
 
 

@@ -89,6 +89,7 @@ async def receive(request: Request, settings: Settings) -> Stored:
             raise InvalidInput("kind: give customers, orders or products", loc=["body", "kind"])
         if not isinstance(upload, UploadFile):
             raise InvalidInput("file: attach the CSV file as the field `file`", loc=["body", "file"])
+        await upload.seek(0)
         key = uuid.uuid4().hex
         size = await asyncio.to_thread(reader.store, upload.file, file_path(settings, key), max_bytes=limit)
         return Stored(ImportKind(kind_text), _safe_filename(upload.filename), key, size)
