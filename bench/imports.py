@@ -187,9 +187,10 @@ async def run(engine: str, lines: int) -> str:
     await server.start()
     worker = None
     if engine == "postgresql":
-        worker = subprocess.Popen(  # noqa: S603 - our own CLI
-            [sys.executable, "-m", "shopcrm.cli", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        with (WORK / "import-bench-worker.log").open("wb") as log:
+            worker = subprocess.Popen(  # noqa: S603 - our own CLI
+                [sys.executable, "-m", "shopcrm.cli", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
     try:
         async with httpx.AsyncClient(base_url=server.base_url, headers=server.headers, timeout=600) as client:
             t0 = time.perf_counter()

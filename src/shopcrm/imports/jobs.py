@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,11 +48,20 @@ UNSTARTED_FOR = dt.timedelta(days=1)
 CHUNK_ROWS_EMBEDDED = 5_000
 CHUNK_ROWS = 10_000
 
-Loader = Callable[[AsyncSession, Context, list[Row]], Awaitable[Outcome]]
+
+@dataclass(frozen=True)
+class Loader:
+    """A kind's chunk loader: `prepare` reads and checks the rows (CPU only, run in a thread outside the
+    chunk's transaction, so SQLite's write lock is held only for the writes), `write` writes them."""
+
+    prepare: Callable[[Context, list[Row]], tuple[Any, Outcome]]
+    write: Callable[[AsyncSession, Context, Any, Outcome], Awaitable[Outcome]]
+
+
 LOADERS: dict[ImportKind, Loader] = {
-    ImportKind.customers: load_customers.load,
-    ImportKind.orders: load_orders.load,
-    ImportKind.products: load_products.load,
+    ImportKind.customers: Loader(load_customers.prepare, load_customers.write),
+    ImportKind.orders: Loader(load_orders.prepare, load_orders.write),
+    ImportKind.products: Loader(load_products.prepare, load_products.write),
 }
 
 
@@ -186,8 +196,10 @@ async def _commit_chunk(
     """One chunk in one transaction; whether a cancel was asked for."""
     now = utcnow()
     chunk_ctx = dataclasses.replace(ctx, now=now)
+    loader = LOADERS[ctx.kind]
+    prepared, checked = await asyncio.to_thread(loader.prepare, chunk_ctx, rows)
     async with database.transaction() as session:
-        outcome = await LOADERS[ctx.kind](session, chunk_ctx, rows)
+        outcome = await loader.write(session, chunk_ctx, prepared, checked)
         if outcome.problems:
             await session.execute(insert(ImportProblem.__table__), outcome.problems)
         cancel = await session.scalar(

@@ -52,7 +52,8 @@ def _parse(ctx: Context, row: int, record: list[str]) -> tuple[str, dict[str, An
     return email, {k: v for k, v in values.items() if v is not None}
 
 
-async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
+def prepare(ctx: Context, rows: list[Row]) -> tuple[dict[str, Person], Outcome]:
+    """The chunk's people, folded by email, and the rows that could not be read (no database needed)."""
     out = Outcome(ctx)
     people: dict[str, Person] = {}
     for row, record in rows:
@@ -64,6 +65,10 @@ async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
         person = people.setdefault(email, Person(email))
         person.rows.append(row)
         person.values.update(values)
+    return people, out
+
+
+async def write(session: AsyncSession, ctx: Context, people: dict[str, Person], out: Outcome) -> Outcome:
     for email in await refused_emails(session, list(people)):
         for row in people.pop(email).rows:
             out.fail(RowProblem(row, "email", None, ERASED))

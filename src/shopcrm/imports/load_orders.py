@@ -209,7 +209,9 @@ def _lines(r: _Reader, total: Decimal | None) -> list[Line]:
     return lines
 
 
-async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
+def prepare(ctx: Context, rows: list[Row]) -> tuple[list[Draft], Outcome]:
+    """The chunk's orders, each checked whole, and the rows of those that cannot be imported (no database
+    needed, so the job runs it outside the chunk's transaction)."""
     out = Outcome(ctx)
     groups: dict[str, list[Row]] = {}
     for row, record in rows:
@@ -227,6 +229,10 @@ async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
         except Refused as refused:
             for problem in refused.problems:
                 out.fail(problem)
+    return drafts, out
+
+
+async def write(session: AsyncSession, ctx: Context, drafts: list[Draft], out: Outcome) -> Outcome:
     refused = await refused_emails(session, {d.email for d in drafts})
     if refused:
         for d in drafts:

@@ -41,7 +41,8 @@ def _parse(ctx: Context, row: int, record: list[str]) -> tuple[str, dict[str, An
     return sku, {k: v for k, v in values.items() if v is not None}
 
 
-async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
+def prepare(ctx: Context, rows: list[Row]) -> tuple[dict[str, Item], Outcome]:
+    """The chunk's products, folded by SKU, and the rows that could not be read (no database needed)."""
     out = Outcome(ctx)
     items: dict[str, Item] = {}
     for row, record in rows:
@@ -53,6 +54,10 @@ async def load(session: AsyncSession, ctx: Context, rows: list[Row]) -> Outcome:
         item = items.setdefault(sku, Item(sku))
         item.rows.append(row)
         item.values.update(values)
+    return items, out
+
+
+async def write(session: AsyncSession, ctx: Context, items: dict[str, Item], out: Outcome) -> Outcome:
     if not items:
         return out
 
