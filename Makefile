@@ -11,13 +11,14 @@ NPM := npm --prefix frontend
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve build lint test test-backend test-frontend e2e bench api api-check clean
+.PHONY: help install run serve build lint test test-backend test-frontend e2e bench bench-imports api api-check clean
 
 help:
 	@echo "make run    install, build the web app, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   lint + backend tests (SQLite; PostgreSQL too with TEST_DATABASE_URL) + frontend unit + browser tests"
 	@echo "make lint   ruff, mypy, import contracts, stale API client check, tsc, eslint"
 	@echo "make bench  benchmarks through HTTP: large set on PostgreSQL (BENCH_DATABASE_URL), medium set on SQLite"
+	@echo "make bench-imports  1,000,000 Shopify order lines into PostgreSQL, 100,000 into SQLite, through the API"
 	@echo "make api    regenerate frontend/openapi.json and the TypeScript client after changing the API"
 
 $(PY_STAMP): pyproject.toml requirements.lock
@@ -81,6 +82,12 @@ e2e: install build
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench --engine sqlite
+	$(MAKE) --no-print-directory bench-imports
+
+# A Shopify orders export imported through the API into fresh databases of its own (bench/imports.py).
+bench-imports: install
+	$(BIN)/python -m bench.imports --engine postgresql
+	$(BIN)/python -m bench.imports --engine sqlite
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ def make_settings(url: str, **overrides: object) -> Settings:
         "argon2_memory_cost": 1024,
         "log_json": False,
         "spa_dir": Path("/nonexistent-spa"),
+        # Uploads of tests that do not choose a folder (the API fuzzer's) land outside the working tree.
+        "import_dir": Path(tempfile.gettempdir()) / "shopcrm-test-imports",
     }
     values.update(overrides)
     return Settings.model_validate(values)

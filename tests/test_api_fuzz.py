@@ -55,9 +55,10 @@ async def fuzz_token(database: Database, settings) -> str:
 
 # Rules JSON Schema cannot state: the password policy (zxcvbn: common words, repeats, sequences), a changed
 # password needing the current one, a phone number being real for its country (phonenumbers), and a segment's
-# rule tree obeying the field catalog (segments/tree.py: which operators and values each field takes). A
-# schema-valid value there may rightly be a 422 that names the field (for a rule tree, a path inside it).
-UNSCHEMATIC_FIELDS = {"password", "new_password", "current_password", "phone"}
+# rule tree obeying the field catalog (segments/tree.py: which operators and values each field takes), and an
+# import's uploaded file being CSV text (imports/reader.py). A schema-valid value there may rightly be a 422
+# that names the field (for a rule tree, a path inside it).
+UNSCHEMATIC_FIELDS = {"password", "new_password", "current_password", "phone", "file"}
 # The same for query parameters: the inventory filters' category must be one a product has (the data
 # decides), a price range must not be upside down (max_price below min_price), and an adjustment names
 # quantity or counted by its kind; each is a 422 naming the parameter.

@@ -104,8 +104,10 @@ def demo_data(
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Refresh what is due now, then exit")] = False,
 ) -> None:
-    """Run background jobs: segment membership refreshes (any number of workers may run on PostgreSQL)."""
+    """Run background jobs: segment membership refreshes and imports (any number of workers may run on
+    PostgreSQL: each import is claimed by one of them)."""
     from shopcrm.core.logging import configure_logging
+    from shopcrm.imports.jobs import ImportRunner
     from shopcrm.segments.jobs import SegmentRefresher
 
     settings = get_settings()
@@ -115,12 +117,14 @@ def worker(
         database = Database(settings)
         try:
             refresher = SegmentRefresher(database, settings)
+            imports = ImportRunner(database, settings)
             if once:
                 done = await refresher.run_once()
-                typer.echo(f"worker: {len(done)} segment(s) refreshed")
+                ran = await imports.run_once()
+                typer.echo(f"worker: {len(done)} segment(s) refreshed, {len(ran)} import(s) run")
                 return
-            typer.echo("worker: refreshing segments; Ctrl+C stops")
-            await refresher.run_forever()
+            typer.echo("worker: refreshing segments and running imports; Ctrl+C stops")
+            await asyncio.gather(refresher.run_forever(), imports.run_forever())
         finally:
             await database.dispose()
 

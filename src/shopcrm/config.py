@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     # this many seconds (0: at start-up only); days changed since are read live, so figures are always exact.
     analytics_refresh_seconds: int = Field(default=60, ge=0)
 
+    # Imports (imports/): uploaded files are kept here until their import ends (then deleted: they hold customer
+    # data). Every process that runs imports (`shopcrm serve` on SQLite, `shopcrm worker` on PostgreSQL) must
+    # see the same folder. An upload has its own size limit: max_body_bytes does not apply to it.
+    import_dir: Path = Field(default_factory=lambda: Path.cwd() / "data" / "imports")
+    import_max_bytes: int = Field(default=1_073_741_824, ge=1)
+    # Rows per chunk (each chunk one transaction); 0 picks by engine (imports/jobs.py).
+    import_chunk_rows: int = Field(default=0, ge=0, le=100_000)
+
     # Customer tiers by lifetime spend (lower bounds).
     tier_silver_from: Decimal = Decimal("200")
     tier_gold_from: Decimal = Decimal("1000")

@@ -34,6 +34,8 @@ from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
 from shopcrm.health.router import router as health_router
+from shopcrm.imports.jobs import ImportRunner
+from shopcrm.imports.router import router as imports_router
 from shopcrm.inventory.router import csv_router as inventory_csv_router
 from shopcrm.inventory.router import router as inventory_router
 from shopcrm.orders.router import customer_details_router, product_details_router
@@ -54,9 +56,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
     # On the embedded engine the server is the whole product: it refreshes segment members itself. Elsewhere
     # `shopcrm worker` processes do (segments/jobs.py).
-    segment_refresher = (
-        SegmentRefresher(database, settings) if capabilities_of(settings.database_url).embedded else None
-    )
+    embedded = capabilities_of(settings.database_url).embedded
+    segment_refresher = SegmentRefresher(database, settings) if embedded else None
+    # Imports likewise: `shopcrm worker` runs them on PostgreSQL, the server itself on SQLite (imports/jobs.py).
+    import_runner = ImportRunner(database, settings) if embedded else None
     rollup = RollupRefresher(database, interval_s=settings.analytics_refresh_seconds, timezone=settings.store_timezone)
 
     @asynccontextmanager
@@ -69,9 +72,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         rollup.start()
         if segment_refresher is not None:
             segment_refresher.start()
+        if import_runner is not None:
+            import_runner.start()
         try:
             yield
         finally:
+            if import_runner is not None:
+                await import_runner.stop()
             if segment_refresher is not None:
                 await segment_refresher.stop()
             await rollup.stop()
@@ -94,6 +101,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.customer_statistics = statistics
     app.state.analytics_rollup = rollup
+    app.state.import_runner = import_runner
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)
@@ -110,11 +118,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(inventory_router)  # ids are digits in its paths: /stats is never taken for one
     app.include_router(product_details_router)
     app.include_router(dashboard_router)
+    app.include_router(imports_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.
     app.add_middleware(InputGuard)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # An import's upload streams to disk under its own limit (settings.import_max_bytes, imports/upload.py).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, exempt={("POST", "/api/imports")})
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)

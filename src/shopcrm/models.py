@@ -4,6 +4,7 @@ from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, Dail
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import Customer
 from shopcrm.db import Base
+from shopcrm.imports.models import DataImport, ImportProblem
 from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
@@ -15,6 +16,8 @@ __all__ = [
     "DailyCategorySales",
     "DailyProductSales",
     "DailySales",
+    "DataImport",
+    "ImportProblem",
     "LoginThrottle",
     "Order",
     "OrderItem",

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Collection
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,12 +19,14 @@ log = logging.getLogger("shopcrm.request")
 class BodySizeLimit:
     """Refuse bodies over `max_bytes` with a 413, by Content-Length up front or by counting a stream."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: Collection[tuple[str, str]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # (method, path) of routes that stream a large body and enforce a limit of their own (file uploads).
+        self.exempt = frozenset(exempt)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (scope["method"], scope["path"]) in self.exempt:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):

@@ -1,0 +1,66 @@
+"""Named SQL of imports: the set-based statements a chunk runs, each built for a list of keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import BigInteger, String, Update, func, select, update
+
+from shopcrm.core.engines import Capabilities
+from shopcrm.customers.models import Customer
+from shopcrm.imports.chunk import among
+from shopcrm.inventory.models import Product
+from shopcrm.orders.models import UNCOUNTED_STATUSES, Order
+
+UNCOUNTED = [s.value for s in UNCOUNTED_STATUSES]
+customers = Customer.__table__
+products = Product.__table__
+orders = Order.__table__
+
+
+def customers_by_email(emails: Iterable[str], caps: Capabilities) -> Any:
+    """Customers whose stored (normalised) email is one of these, through the unique lower(email) index."""
+    return select(Customer.id, Customer.email).where(among(func.lower(Customer.email), emails, caps, String()))
+
+
+def products_by_sku(skus: Iterable[str], caps: Capabilities, *, lock: bool = False) -> Any:
+    """Products by SKU; `lock` takes their rows (in id order) for a stock change."""
+    query = select(Product.id, Product.sku).where(among(Product.sku, skus, caps, String())).order_by(Product.id)
+    return query.with_for_update() if lock and caps.row_locks else query
+
+
+def known_order_numbers(numbers: Iterable[str], caps: Capabilities) -> Any:
+    """The order numbers among these that are already taken."""
+    return select(Order.order_number).where(among(Order.order_number, numbers, caps, String()))
+
+
+def lock_customers(ids: Iterable[int], caps: Capabilities) -> Any:
+    """Take the customers' rows in id order, so the recount after it sees every order committed before."""
+    return select(Customer.id).where(among(Customer.id, ids, caps, BigInteger())).order_by(Customer.id).with_for_update()
+
+
+def recount_customers(ids: Iterable[int], caps: Capabilities, now: dt.datetime) -> Update:
+    """Set the customers' spend, order count and first/last order times to what their counted orders say (the
+    same rule as ingestion: cancelled and refunded orders count nowhere), one statement for the chunk."""
+
+    def of_counted(expression: Any) -> Any:
+        return (
+            select(expression)
+            .where(Order.customer_id == customers.c.id, Order.status.not_in(UNCOUNTED))
+            .correlate(customers)
+            .scalar_subquery()
+        )
+
+    return (
+        update(customers)
+        .where(among(customers.c.id, ids, caps, BigInteger()))
+        .values(
+            total_spend=of_counted(func.coalesce(func.sum(Order.total_amount), 0)),
+            total_orders=of_counted(func.count()),
+            first_order_at=of_counted(func.min(Order.placed_at)),
+            last_order_at=of_counted(func.max(Order.placed_at)),
+            updated_at=now,
+        )
+    )
