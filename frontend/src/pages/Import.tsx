@@ -1,16 +1,16 @@
-import { Alert, Button, Card, Center, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Button, Card, Center, Loader, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 
 import {
+  importKeys,
   useCancelImport,
   useImport,
   useImportFields,
   useImportList,
   useImportPresets,
   useStartImport,
-  useUploadedFile,
   useUploadImport,
 } from '@/api/queries/imports';
 import { QueryError } from '@/components/QueryError';
@@ -49,15 +49,14 @@ function History({ importHref }: { importHref: (id: number) => string }) {
   let body;
   if (list.isError) {
     body = <QueryError title="Could not load past imports" error={list.error} onRetry={() => void list.refetch()} retrying={list.isFetching} />;
-  } else if (list.data?.length === 0) {
+  } else if (list.data?.items.length === 0) {
     body = (
       <Text size="sm" c="dimmed" data-testid="history-empty">
         No imports yet. The files you import show here, with their error files.
       </Text>
     );
   } else {
-    const items = (list.data ?? []).map((item) => ({ ...item, created_by_name: item.created_by }));
-    const view = { items, loading: list.data === undefined, importHref };
+    const view = { items: list.data?.items ?? [], loading: list.data === undefined, importHref };
     body = compact ? <ImportHistoryCards {...view} /> : <ImportHistoryTable {...view} />;
   }
   return (
@@ -84,9 +83,8 @@ export default function ImportPage() {
 
   const upload = useUploadImport();
   const job = useImport(id);
-  const uploaded = useUploadedFile(id, job.data?.status === 'uploaded');
   const presets = useImportPresets();
-  const fields = useImportFields(uploaded.data?.kind ?? null);
+  const fields = useImportFields(job.data?.status === 'uploaded' ? job.data.kind : null);
   const start = useStartImport();
   const cancel = useCancelImport();
 
@@ -109,7 +107,7 @@ export default function ImportPage() {
   useEffect(() => {
     if (id === null || status === undefined || !isFinished(status) || settled.current === id) return;
     settled.current = id;
-    void queryClient.invalidateQueries({ queryKey: ['imports', 'list'] });
+    void queryClient.invalidateQueries({ queryKey: importKeys.list() });
     for (const domain of TOUCHED_DOMAINS) void queryClient.invalidateQueries({ queryKey: [domain] });
   }, [id, status, queryClient]);
 
@@ -160,33 +158,23 @@ export default function ImportPage() {
   } else if (job.data === undefined) {
     content = <StepLoader />;
   } else if (job.data.status === 'uploaded') {
-    if (uploaded.data === undefined || presets.data === undefined || fields.data === undefined) {
-      const error = uploaded.error ?? presets.error ?? fields.error;
+    const file = job.data;
+    if (presets.data === undefined || fields.data === undefined) {
+      const error = presets.error ?? fields.error;
       content =
         error !== null ? (
           <QueryError
-            title="Could not load the file's columns"
+            title="Could not load the ShopCRM fields"
             error={error}
             onRetry={() => {
-              for (const q of [uploaded, presets, fields]) if (q.isError) void q.refetch();
+              if (presets.isError) void presets.refetch();
+              if (fields.isError) void fields.refetch();
             }}
           />
         ) : (
           <StepLoader />
         );
-    } else if (uploaded.data === null) {
-      content = (
-        <Alert color="yellow" variant="light" title="Choose the file again">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{job.data.filename} was uploaded but not started, and its preview is not kept after a reload.</Text>
-            <Button variant="default" onClick={backToStart}>
-              Choose the file again
-            </Button>
-          </Stack>
-        </Alert>
-      );
     } else {
-      const file = uploaded.data;
       content = (
         <MappingStep
           key={file.id}
@@ -223,7 +211,7 @@ export default function ImportPage() {
       </div>
       <Card withBorder radius="md" padding="md">
         <Stack gap="lg">
-          <Stepper active={step} size="sm" iconSize={32} allowNextStepsSelect={false} aria-label="Import steps">
+          <Stepper active={step} size="sm" iconSize={32} allowNextStepsSelect={false}>
             <Stepper.Step label="File" allowStepSelect={false} />
             <Stepper.Step label="Columns" allowStepSelect={false} />
             <Stepper.Step label="Import" allowStepSelect={false} />

@@ -882,7 +882,7 @@ export type FieldCatalog = {
     /**
      * Fields
      */
-    fields: Array<FieldOut>;
+    fields: Array<ShopcrmSegmentsSchemasFieldOut>;
     /**
      * Max Depth
      */
@@ -891,48 +891,6 @@ export type FieldCatalog = {
      * Max Rules
      */
     max_rules: number;
-};
-
-/**
- * FieldOut
- */
-export type FieldOut = {
-    /**
-     * Help
-     */
-    help: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Label
-     */
-    label: string;
-    /**
-     * Nullable
-     *
-     * Whether a customer can have no value (null / notNull apply)
-     */
-    nullable: boolean;
-    /**
-     * Operators
-     */
-    operators: Array<string>;
-    /**
-     * Type
-     */
-    type: string;
-    /**
-     * Unit
-     */
-    unit: string | null;
-    /**
-     * Values
-     *
-     * Allowed values (read from the data for countries, categories)
-     */
-    values: Array<string> | null;
 };
 
 /**
@@ -948,6 +906,225 @@ export type HealthOut = {
      */
     status: 'ok' | 'degraded';
 };
+
+/**
+ * ImportDetail
+ */
+export type ImportDetail = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     *
+     * The name of the user who uploaded the file
+     */
+    created_by: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Headers
+     */
+    headers: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: ImportKind;
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: string | null;
+    };
+    /**
+     * Preset
+     */
+    preset: string | null;
+    /**
+     * Preview
+     *
+     * The first rows, as many cells as headers (while the file is kept)
+     */
+    preview: Array<Array<string>>;
+    /**
+     * Rows Done
+     */
+    rows_done: number;
+    /**
+     * Rows Failed
+     *
+     * Rows reported in errors.csv
+     */
+    rows_failed: number;
+    /**
+     * Rows Imported
+     *
+     * Rows that created or changed something
+     */
+    rows_imported: number;
+    /**
+     * Rows Per Second
+     */
+    rows_per_second: number | null;
+    /**
+     * Rows Total
+     */
+    rows_total: number | null;
+    /**
+     * Rows Unchanged
+     *
+     * Rows already in ShopCRM as the file says (a re-run)
+     */
+    rows_unchanged: number;
+    /**
+     * Seconds Left
+     */
+    seconds_left: number | null;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: ImportStatus;
+};
+
+/**
+ * ImportKind
+ */
+export type ImportKind = 'customers' | 'orders' | 'products';
+
+/**
+ * ImportList
+ */
+export type ImportList = {
+    /**
+     * Items
+     */
+    items: Array<ImportOut>;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * ImportOut
+ */
+export type ImportOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     *
+     * The name of the user who uploaded the file
+     */
+    created_by: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Headers
+     */
+    headers: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: ImportKind;
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: string | null;
+    };
+    /**
+     * Preset
+     */
+    preset: string | null;
+    /**
+     * Rows Done
+     */
+    rows_done: number;
+    /**
+     * Rows Failed
+     *
+     * Rows reported in errors.csv
+     */
+    rows_failed: number;
+    /**
+     * Rows Imported
+     *
+     * Rows that created or changed something
+     */
+    rows_imported: number;
+    /**
+     * Rows Per Second
+     */
+    rows_per_second: number | null;
+    /**
+     * Rows Total
+     */
+    rows_total: number | null;
+    /**
+     * Rows Unchanged
+     *
+     * Rows already in ShopCRM as the file says (a re-run)
+     */
+    rows_unchanged: number;
+    /**
+     * Seconds Left
+     */
+    seconds_left: number | null;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: ImportStatus;
+};
+
+/**
+ * ImportStart
+ */
+export type ImportStart = {
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: unknown | string | null;
+    };
+    options?: StartOptions;
+    /**
+     * Preset
+     */
+    preset?: string | null;
+};
+
+/**
+ * ImportStatus
+ */
+export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /**
  * InventoryPage
@@ -1497,6 +1674,25 @@ export type PasswordReset = {
 };
 
 /**
+ * PresetOut
+ */
+export type PresetOut = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    kind: ImportKind;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
  * PreviewIn
  */
 export type PreviewIn = {
@@ -1919,6 +2115,21 @@ export type ShippingOut = {
 };
 
 /**
+ * StartOptions
+ */
+export type StartOptions = {
+    default_status?: OrderStatus | null;
+    /**
+     * Product Name
+     */
+    product_name?: string | null;
+    /**
+     * Product Sku
+     */
+    product_sku?: string | null;
+};
+
+/**
  * StatusEventOut
  */
 export type StatusEventOut = {
@@ -2143,6 +2354,70 @@ export type UserUpdate = {
      */
     is_active?: boolean | null;
     role?: Role | null;
+};
+
+/**
+ * FieldOut
+ */
+export type ShopcrmImportsSchemasFieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Required
+     */
+    required: boolean;
+};
+
+/**
+ * FieldOut
+ */
+export type ShopcrmSegmentsSchemasFieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Nullable
+     *
+     * Whether a customer can have no value (null / notNull apply)
+     */
+    nullable: boolean;
+    /**
+     * Operators
+     */
+    operators: Array<string>;
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Unit
+     */
+    unit: string | null;
+    /**
+     * Values
+     *
+     * Allowed values (read from the data for countries, categories)
+     */
+    values: Array<string> | null;
 };
 
 /**
@@ -3271,6 +3546,506 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type ImportsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Before
+         *
+         * Only imports older than this id
+         */
+        before?: number | null;
+    };
+    url: '/api/imports';
+};
+
+export type ImportsListErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsListError = ImportsListErrors[keyof ImportsListErrors];
+
+export type ImportsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportList;
+};
+
+export type ImportsListResponse = ImportsListResponses[keyof ImportsListResponses];
+
+export type ImportsUploadData = {
+    /**
+     * ImportUpload
+     */
+    body: {
+        /**
+         * The CSV file (UTF-8, , or ;)
+         */
+        file: Blob | File;
+        kind: 'customers' | 'orders' | 'products';
+    };
+    path?: never;
+    query?: never;
+    url: '/api/imports';
+};
+
+export type ImportsUploadErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsUploadError = ImportsUploadErrors[keyof ImportsUploadErrors];
+
+export type ImportsUploadResponses = {
+    /**
+     * Successful Response
+     */
+    201: ImportDetail;
+};
+
+export type ImportsUploadResponse = ImportsUploadResponses[keyof ImportsUploadResponses];
+
+export type ImportsFieldsData = {
+    body?: never;
+    path?: never;
+    query: {
+        kind: ImportKind;
+    };
+    url: '/api/imports/fields';
+};
+
+export type ImportsFieldsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsFieldsError = ImportsFieldsErrors[keyof ImportsFieldsErrors];
+
+export type ImportsFieldsResponses = {
+    /**
+     * Response Imports-Fields
+     *
+     * Successful Response
+     */
+    200: Array<ShopcrmImportsSchemasFieldOut>;
+};
+
+export type ImportsFieldsResponse = ImportsFieldsResponses[keyof ImportsFieldsResponses];
+
+export type ImportsPresetsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/imports/presets';
+};
+
+export type ImportsPresetsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsPresetsError = ImportsPresetsErrors[keyof ImportsPresetsErrors];
+
+export type ImportsPresetsResponses = {
+    /**
+     * Response Imports-Presets
+     *
+     * Successful Response
+     */
+    200: Array<PresetOut>;
+};
+
+export type ImportsPresetsResponse = ImportsPresetsResponses[keyof ImportsPresetsResponses];
+
+export type ImportsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}';
+};
+
+export type ImportsGetErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsGetError = ImportsGetErrors[keyof ImportsGetErrors];
+
+export type ImportsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportDetail;
+};
+
+export type ImportsGetResponse = ImportsGetResponses[keyof ImportsGetResponses];
+
+export type ImportsCancelData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/cancel';
+};
+
+export type ImportsCancelErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsCancelError = ImportsCancelErrors[keyof ImportsCancelErrors];
+
+export type ImportsCancelResponses = {
+    /**
+     * Successful Response
+     */
+    202: ImportOut;
+};
+
+export type ImportsCancelResponse = ImportsCancelResponses[keyof ImportsCancelResponses];
+
+export type ImportsErrorsCsvData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/errors.csv';
+};
+
+export type ImportsErrorsCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsErrorsCsvError = ImportsErrorsCsvErrors[keyof ImportsErrorsCsvErrors];
+
+export type ImportsErrorsCsvResponses = {
+    /**
+     * row,column,value,reason: one line per problem
+     */
+    200: unknown;
+};
+
+export type ImportsStartData = {
+    body: ImportStart;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/start';
+};
+
+export type ImportsStartErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsStartError = ImportsStartErrors[keyof ImportsStartErrors];
+
+export type ImportsStartResponses = {
+    /**
+     * Successful Response
+     */
+    202: ImportOut;
+};
+
+export type ImportsStartResponse = ImportsStartResponses[keyof ImportsStartResponses];
 
 export type InventoryListData = {
     body?: never;

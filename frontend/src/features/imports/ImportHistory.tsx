@@ -9,7 +9,7 @@ import { ImportStatusBadge } from './ImportProgress';
 import type { ImportState } from './ImportProgress';
 import { KIND_LABELS, parseKind } from './kinds';
 
-export type HistoryItem = ImportState & { created_at: string; created_by_name: string | null };
+export type HistoryItem = ImportState & { created_at: string; created_by: string | null };
 
 const COLUMNS = 7;
 
@@ -80,7 +80,7 @@ export function ImportHistoryTable({ items, loading, importHref }: { items: read
                   <Counts item={item} />
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{item.created_by_name ?? '—'}</Text>
+                  <Text size="sm">{item.created_by ?? '—'}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
@@ -115,7 +115,7 @@ export function ImportHistoryCards({ items, loading, importHref }: { items: read
             </Group>
             <Text size="xs" c="dimmed">
               <KindText kind={item.kind} /> · {formatDateTime(item.created_at)}
-              {item.created_by_name !== null && ` · ${item.created_by_name}`}
+              {item.created_by !== null && ` · ${item.created_by}`}
             </Text>
             <Group justify="space-between" gap="xs">
               <Counts item={item} />

@@ -7,7 +7,7 @@ import { FilePreview } from './FilePreview';
 import { KIND_LABELS } from './kinds';
 import type { ImportKind } from './kinds';
 import {
-  cleanSku,
+  blankToNull,
   duplicateColumns,
   mappingForHeaders,
   mappingForPreset,
@@ -31,7 +31,11 @@ export type UploadedFile = {
   mapping: Mapping;
 };
 
-export type StartRequest = { mapping: Mapping; preset: string | null; options: { product_sku: string | null } };
+export type StartRequest = {
+  mapping: Mapping;
+  preset: string | null;
+  options: { product_sku: string | null; product_name: string | null };
+};
 
 /** The server's answer to a refused start, shown where it belongs. */
 export type StartError = {
@@ -39,6 +43,7 @@ export type StartError = {
   /** Messages about one file column (its header), from the error's details. */
   columns: Record<string, string>;
   productSku: string | null;
+  productName: string | null;
   /** Every detail in words, for the alert. */
   details: string[];
 };
@@ -68,6 +73,7 @@ export function MappingStep({
   const [preset, setPreset] = useState<string | null>(upload.preset);
   const [mapping, setMapping] = useState<Mapping>(() => mappingForHeaders(upload.headers, upload.mapping));
   const [productSku, setProductSku] = useState('');
+  const [productName, setProductName] = useState('');
   const [onlyMapped, setOnlyMapped] = useState(false);
 
   const kindPresets = presets.filter((p) => p.kind === upload.kind);
@@ -94,7 +100,12 @@ export function MappingStep({
   };
 
   const start = () => {
-    onStart({ mapping, preset, options: { product_sku: preset === ORDERS_SIMPLE ? cleanSku(productSku) : null } });
+    const simple = preset === ORDERS_SIMPLE;
+    onStart({
+      mapping,
+      preset,
+      options: { product_sku: simple ? blankToNull(productSku) : null, product_name: simple ? blankToNull(productName) : null },
+    });
   };
 
   return (
@@ -139,17 +150,28 @@ export function MappingStep({
         )}
 
         {preset === ORDERS_SIMPLE && (
-          <TextInput
-            label="Product SKU"
-            description="This file has one row per order and no line items: each order is booked as one line of this product, at the order's total."
-            placeholder="e.g. HISTORY-1"
-            value={productSku}
-            onChange={(event) => setProductSku(event.currentTarget.value)}
-            error={startError?.productSku ?? undefined}
-            required
-            w={{ base: '100%', sm: 420 }}
-            maxLength={64}
-          />
+          <Group align="flex-start" gap="sm" wrap="wrap">
+            <TextInput
+              label="Product SKU"
+              description="The file has no line items: each order is booked as one line of this product, at the order's total."
+              placeholder="e.g. HISTORY-1"
+              value={productSku}
+              onChange={(event) => setProductSku(event.currentTarget.value)}
+              error={startError?.productSku ?? undefined}
+              required
+              w={{ base: '100%', sm: 340 }}
+              maxLength={64}
+            />
+            <TextInput
+              label="Product name"
+              description="Used when ShopCRM creates the product (default: its SKU)."
+              value={productName}
+              onChange={(event) => setProductName(event.currentTarget.value)}
+              error={startError?.productName ?? undefined}
+              w={{ base: '100%', sm: 340 }}
+              maxLength={200}
+            />
+          </Group>
         )}
 
         <Table.ScrollContainer minWidth={0} type="native">

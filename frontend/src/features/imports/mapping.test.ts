@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  cleanSku,
+  blankToNull,
   duplicateColumns,
   joinWords,
   mappingForHeaders,
@@ -113,7 +113,7 @@ describe('words', () => {
   });
 
   it('trims a typed SKU and treats blank as none', () => {
-    expect(cleanSku('  HIST-1 ')).toBe('HIST-1');
-    expect(cleanSku('   ')).toBeNull();
+    expect(blankToNull('  HIST-1 ')).toBe('HIST-1');
+    expect(blankToNull('   ')).toBeNull();
   });
 });

@@ -79,8 +79,8 @@ export function mappingForHeaders(headers: readonly string[], mapping: Mapping):
   return Object.fromEntries(headers.map((h) => [h, mapping[h] ?? null]));
 }
 
-/** A product SKU typed by the user: trimmed; empty means none. */
-export function cleanSku(value: string): string | null {
+/** A value typed by the user (a SKU, a name): trimmed; blank means none. */
+export function blankToNull(value: string): string | null {
   const sku = value.trim();
   return sku === '' ? null : sku;
 }
@@ -108,7 +108,7 @@ export function startProblems({
   if (duplicates.size > 0) {
     problems.push(`Two columns go to the same field: ${[...duplicates.keys()].map((h) => `“${h}”`).join(', ')}.`);
   }
-  if (preset === ORDERS_SIMPLE && cleanSku(productSku) === null) {
+  if (preset === ORDERS_SIMPLE && blankToNull(productSku) === null) {
     problems.push('Name the product SKU the order totals are booked against.');
   }
   if (Object.values(mapping).every((v) => v === null)) {

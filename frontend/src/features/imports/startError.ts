@@ -25,9 +25,15 @@ function sentence(text: string): string {
 
 export function startErrorFrom(error: unknown, headers: readonly string[]): StartError {
   if (!isApiError(error)) {
-    return { message: error instanceof Error ? error.message : 'Something went wrong.', columns: {}, productSku: null, details: [] };
+    return {
+      message: error instanceof Error ? error.message : 'Something went wrong.',
+      columns: {},
+      productSku: null,
+      productName: null,
+      details: [],
+    };
   }
-  const result: StartError = { message: error.message, columns: {}, productSku: null, details: [] };
+  const result: StartError = { message: error.message, columns: {}, productSku: null, productName: null, details: [] };
   if (!Array.isArray(error.details)) return result;
   for (const raw of error.details as unknown[]) {
     if (!isRecord(raw)) continue;
@@ -37,6 +43,8 @@ export function startErrorFrom(error: unknown, headers: readonly string[]): Star
     const path = loc[0] === 'body' ? loc.slice(1) : loc;
     if (path.includes('product_sku')) {
       result.productSku ??= sentence(message);
+    } else if (path.includes('product_name')) {
+      result.productName ??= sentence(message);
     } else if (path[0] === 'mapping' && path[1] !== undefined && headers.includes(path[1])) {
       result.columns[path[1]] ??= sentence(message);
     }
