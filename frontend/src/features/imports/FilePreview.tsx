@@ -10,8 +10,16 @@ export function FilePreview({ filename, headers, rows }: { filename: string; hea
     );
   }
   return (
-    // Scrolls inside its own box: a file with 70 columns must not widen the page.
-    <Table.ScrollContainer minWidth={Math.min(headers.length * 140, 4000)} maxHeight={360} type="native">
+    // Scrolls inside its own box (a file with 70 columns must not widen the page), which the keyboard
+    // can reach and scroll too.
+    <Table.ScrollContainer
+      minWidth={Math.min(headers.length * 140, 4000)}
+      maxHeight={360}
+      type="native"
+      tabIndex={0}
+      role="region"
+      aria-label={`Preview of ${filename}`}
+    >
       <Table
         striped
         withTableBorder
