@@ -181,6 +181,62 @@ test.describe('at 390×844 (a phone)', () => {
   });
 });
 
+/** A Shopify orders export of `orders` one-line orders, big enough to watch it run. */
+function bigShopifyOrders(stamp: string, product: Product, orders: number): string {
+  const lines = [SHOPIFY_HEADERS.join(',')];
+  for (let n = 1; n <= orders; n += 1) {
+    const day = String(1 + (n % 28)).padStart(2, '0');
+    const email = `big${String(n % 997)}.${stamp}@example.com`;
+    lines.push(
+      [`#BIG${stamp}-${String(n)}`, email, 'paid', '', 'fulfilled', 'no', 'USD', '10.00', '0.00', '0.00', '10.00', `2023-05-${day} 10:00:00 +0000`, '1', csvCell(product.name), '10.00', product.sku, 'Big Buyer', 'Big Buyer', '1 Road', 'Oslo', '0150', 'NO', ''].join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+test('a big file: progress with rows per second and time left at both widths, then cancel after confirming', async ({ page }) => {
+  test.slow();
+  const errors = collectBrowserErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await logIn(page);
+  const stamp = Date.now().toString(36);
+  const { items } = await getJson<{ items: Product[] }>(page.request, '/api/inventory?limit=1&sort=sku&order=asc');
+  const product = items[0];
+  if (product === undefined) throw new Error('demo data has no products');
+  const total = 60_000;
+  await page.goto('/import?kind=orders');
+  await page.getByLabel('CSV file').setInputFiles({ name: `big-${stamp}.csv`, mimeType: 'text/csv', buffer: Buffer.from(bigShopifyOrders(stamp, product, total)) });
+  await page.getByRole('button', { name: 'Start import' }).click();
+
+  // Running: rows done of the total, a rate and the time left.
+  await expect(page.getByTestId('rate-text')).toContainText(/rows\/s · .+ left/, { timeout: 30_000 });
+  await expect(page.getByTestId('rows-text')).toContainText(`of ${total.toLocaleString('en-US')} rows`);
+  await expectNoSidewaysScroll(page, 'running, phone');
+  await expectInViewportWidth(page.getByRole('button', { name: 'Cancel import' }), page, 'Cancel button');
+  await shot(page, '3-running-390');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.getByTestId('rate-text')).toBeVisible();
+  await shot(page, '3-running-1440');
+
+  await page.getByRole('button', { name: 'Cancel import' }).click();
+  const dialog = page.getByRole('dialog', { name: `Cancel the import of big-${stamp}.csv?` });
+  await shot(page, '3-cancel-1440');
+  await dialog.getByRole('button', { name: 'Cancel import' }).click();
+  const summary = page.getByTestId('import-summary');
+  await expect(summary).toContainText('Import cancelled', { timeout: 60_000 });
+  await expectNoSidewaysScroll(page, 'cancelled');
+  await shot(page, '4-cancelled-1440');
+
+  // It stopped at a chunk's end, short of the whole file.
+  const importId = Number(/[?&]import=(\d+)/.exec(page.url())?.[1]);
+  const answer = await getJson<ImportOut & { rows_done: number }>(page.request, `/api/imports/${String(importId)}`);
+  expect(answer.status).toBe('cancelled');
+  expect(answer.rows_done).toBeLessThan(total);
+  await expect(page.getByTestId('rows-imported')).toHaveText(answer.rows_imported.toLocaleString('en-US'));
+
+  expect(unexpected(errors), 'browser console errors').toEqual([]);
+});
+
 test('a viewer sees no Import link and gets "no access" on the page', async ({ page }) => {
   await page.goto('/login');
   await page.getByLabel('Email').fill('viewer@example.com');

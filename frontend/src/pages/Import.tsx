@@ -32,6 +32,8 @@ function parseId(raw: string | null): number | null {
   return raw !== null && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;
 }
 
+const STEPS = ['File', 'Columns', 'Import'] as const;
+
 /** The rows an import brought in show on these pages: their cached lists are stale once it ends. */
 const TOUCHED_DOMAINS = ['customers', 'orders', 'inventory', 'dashboard', 'segments'] as const;
 
@@ -80,6 +82,7 @@ export default function ImportPage() {
   const id = parseId(params.get(IMPORT_PARAM));
   const kind: ImportKind = parseKind(params.get(KIND_PARAM)) ?? 'customers';
   const queryClient = useQueryClient();
+  const phone = useBelow('sm');
 
   const upload = useUploadImport();
   const job = useImport(id);
@@ -127,6 +130,8 @@ export default function ImportPage() {
 
   // The stepper shows the import whole (every step done) once it has finished.
   const step = id === null ? 0 : status === undefined || status === 'uploaded' ? 1 : isFinished(status) ? 3 : 2;
+
+  const stepName = STEPS.at(step);
 
   let content;
   if (id === null) {
@@ -212,10 +217,16 @@ export default function ImportPage() {
       <Card withBorder radius="md" padding="md">
         <Stack gap="lg">
           <Stepper active={step} size="sm" iconSize={32} allowNextStepsSelect={false}>
-            <Stepper.Step label="File" allowStepSelect={false} />
-            <Stepper.Step label="Columns" allowStepSelect={false} />
-            <Stepper.Step label="Import" allowStepSelect={false} />
+            {STEPS.map((label) => (
+              // On a phone three labels do not fit one line: the numbers do, with the current step named below.
+              <Stepper.Step key={label} label={phone ? undefined : label} aria-label={label} allowStepSelect={false} />
+            ))}
           </Stepper>
+          {phone && stepName !== undefined && (
+            <Text size="sm" fw={600} mt={-8}>
+              Step {step + 1} of {STEPS.length}: {stepName}
+            </Text>
+          )}
           {content}
         </Stack>
       </Card>

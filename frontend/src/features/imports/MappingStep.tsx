@@ -82,13 +82,8 @@ export function MappingStep({
   const missing = missingRequired(fields, mapping);
   const duplicates = duplicateColumns(upload.headers, mapping);
   const fieldLabel = useMemo(() => new Map(fields.map((f) => [f.id, f.label])), [fields]);
-  const options = useMemo(
-    () => [
-      { value: SKIP, label: 'Not imported' },
-      ...fields.map((f) => ({ value: f.id, label: f.required ? `${f.label} (required)` : f.label })),
-    ],
-    [fields],
-  );
+  const options = useMemo(() => [{ value: SKIP, label: 'Not imported' }, ...fields.map((f) => ({ value: f.id, label: f.label }))], [fields]);
+  const required = useMemo(() => new Set(fields.filter((f) => f.required).map((f) => f.id)), [fields]);
   const mappedCount = Object.values(mapping).filter((v) => v !== null).length;
   const shownHeaders = upload.headers
     .map((header, index) => ({ header, index }))
@@ -216,6 +211,17 @@ export function MappingStep({
                         onChange={(next) => setMapping((m) => ({ ...m, [header]: next === null || next === SKIP ? null : next }))}
                         allowDeselect={false}
                         searchable
+                        // "required" beside the option, not in its label: the chosen value stays short on a phone.
+                        renderOption={({ option }) => (
+                          <Group justify="space-between" gap="xs" wrap="nowrap" w="100%">
+                            <span>{option.label}</span>
+                            {required.has(option.value) && (
+                              <Text span size="xs" c="dimmed">
+                                required
+                              </Text>
+                            )}
+                          </Group>
+                        )}
                         size="xs"
                         error={error}
                         comboboxProps={{ withinPortal: true }}
