@@ -124,6 +124,13 @@ async def fresh_postgres(url: str) -> None:
     await admin.dispose()
 
 
+def fresh_sqlite() -> Path:
+    db_file = WORK / "import_bench.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    return db_file
+
+
 def peak_rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -173,10 +180,7 @@ async def run(engine: str, lines: int) -> str:
         url = os.environ.get("BENCH_IMPORT_DATABASE_URL", DEFAULT_PG)
         await fresh_postgres(url)
     else:
-        db_file = WORK / "import_bench.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite+aiosqlite:///{db_file}"
+        url = f"sqlite+aiosqlite:///{fresh_sqlite()}"
     env = server_env(url, secrets.token_urlsafe(32))
     env["SHOPCRM_IMPORT_DIR"] = str(WORK / "imports")
     migrated = cli(env, "migrate")
@@ -188,7 +192,7 @@ async def run(engine: str, lines: int) -> str:
     worker = None
     if engine == "postgresql":
         with (WORK / "import-bench-worker.log").open("wb") as log:
-            worker = subprocess.Popen(  # noqa: S603 - our own CLI
+            worker = subprocess.Popen(  # noqa: ASYNC220 - our own CLI, started once
                 [sys.executable, "-m", "shopcrm.cli", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
             )
     try:
@@ -218,7 +222,9 @@ async def run(engine: str, lines: int) -> str:
             worker.terminate()
             worker.wait(15)
         await server.stop()
-    problems = await check(url, expected) if status["status"] == "done" else [f"import {status['status']}: {status['error']}"]
+    problems = (
+        await check(url, expected) if status["status"] == "done" else [f"import {status['status']}: {status['error']}"]
+    )
     total_s = t2 - t0
     size_mb = data.stat().st_size / 1e6
     report = "\n".join(
@@ -234,7 +240,7 @@ async def run(engine: str, lines: int) -> str:
             f"- rows imported / unchanged / failed: {status['rows_imported']:,} / {status['rows_unchanged']:,} / "
             f"{status['rows_failed']:,}",
             f"- peak RSS: server {server_rss:.0f} MB" + (f", worker {worker_rss:.0f} MB" if worker else ""),
-            f"- check: {'orders, lines, spend and order counts as the file says' if not problems else '; '.join(problems)}",
+            "- check: " + ("; ".join(problems) or "orders, lines, spend and order counts as the file says"),
             "",
         ]
     )

@@ -236,8 +236,12 @@ BAD = [
         [Line("1", "Canvas Bag", "10.00", "BAG-1"), Line("1", "Canvas Bag", "10.00", "BAG-1")],
         other_emails={1: "frank@example.com"},
     ),
-    ShopifyOrder("#1007", "not-an-email", "paid", "2024-05-03 10:00:00 +0000", "10.00", [Line("1", "Bag", "10.00", "BAG-1")]),
-    ShopifyOrder("#1008", "gina@example.com", "weird", "2024-05-04 10:00:00 +0000", "10.00", [Line("1", "B", "10.00", "BAG-1")]),
+    ShopifyOrder(
+        "#1007", "not-an-email", "paid", "2024-05-03 10:00:00 +0000", "10.00", [Line("1", "Bag", "10.00", "BAG-1")]
+    ),
+    ShopifyOrder(
+        "#1008", "gina@example.com", "weird", "2024-05-04 10:00:00 +0000", "10.00", [Line("1", "B", "10.00", "BAG-1")]
+    ),
     ShopifyOrder(
         "#1009",
         "hank@example.com",
@@ -246,9 +250,16 @@ BAD = [
         "10.00",
         [Line("1", "Canvas Bag", "10.00", "BAG-1"), Line("-1", "Candle", "40.00", "CANDLE")],
     ),
-    ShopifyOrder("#1010", "ivy@example.com", "paid", "05/03/2024", "10.00", [Line("1", "Canvas Bag", "10.00", "BAG-1")]),
     ShopifyOrder(
-        "#1012", "=HYPERLINK(\"http://x\")", "paid", "2024-05-06 10:00:00 +0000", "1.00", [Line("1", "B", "1.00", "BAG-1")]
+        "#1010", "ivy@example.com", "paid", "05/03/2024", "10.00", [Line("1", "Canvas Bag", "10.00", "BAG-1")]
+    ),
+    ShopifyOrder(
+        "#1012",
+        '=HYPERLINK("http://x")',
+        "paid",
+        "2024-05-06 10:00:00 +0000",
+        "1.00",
+        [Line("1", "B", "1.00", "BAG-1")],
     ),
 ]
 

@@ -114,10 +114,18 @@ async def snapshot(database: Database) -> dict[str, Any]:
 async def aggregates_match_orders(database: Database) -> list[str]:
     """Customers whose stored figures differ from their counted orders, recomputed here in Python."""
     async with database.sessionmaker() as session:
-        orders = (await session.execute(select(Order.customer_id, Order.status, Order.total_amount, Order.placed_at))).all()
+        orders = (
+            await session.execute(select(Order.customer_id, Order.status, Order.total_amount, Order.placed_at))
+        ).all()
         customers = (
             await session.execute(
-                select(Customer.id, Customer.total_spend, Customer.total_orders, Customer.first_order_at, Customer.last_order_at)
+                select(
+                    Customer.id,
+                    Customer.total_spend,
+                    Customer.total_orders,
+                    Customer.first_order_at,
+                    Customer.last_order_at,
+                )
             )
         ).all()
     wrong = []

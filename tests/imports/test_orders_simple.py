@@ -70,20 +70,21 @@ async def test_shopcrm_orders_csv_and_the_dashboard_rollup(
     # The rollup is built (empty) before the import, as a running server would have it.
     assert await refresh_rollup(database, timezone="UTC") is not None
     content = (
-        "order_number,placed_at,status,currency,customer_email,total_amount,sku,product_name,quantity,price,"
-        "shipping_name,shipping_address1,shipping_address2,shipping_city,shipping_postal_code,shipping_country\n"
-        "N-1,2024-02-01T10:00:00Z,paid,USD,sam@example.com,30.00,MUG,Mug,2,15.00,Sam,1 Road,,Leeds,LS1,GB\n"
-        "N-1,2024-02-01T10:00:00Z,paid,USD,sam@example.com,30.00,,Sticker,1,0.00,Sam,1 Road,,Leeds,LS1,GB\n"
-        "N-2,2024-02-02T10:00:00Z,cancelled,USD,sam@example.com,15.00,MUG,Mug,1,15.00,,,,,,\n"
-        "N-3,2024-02-02T11:00:00Z,shipped,USD,tia@example.com,45.00,MUG,Mug,3,15.00,,,,,,\n"
-    ).encode()
+        b"order_number,placed_at,status,currency,customer_email,total_amount,sku,product_name,quantity,price,"
+        b"shipping_name,shipping_address1,shipping_address2,shipping_city,shipping_postal_code,shipping_country\n"
+        b"N-1,2024-02-01T10:00:00Z,paid,USD,sam@example.com,30.00,MUG,Mug,2,15.00,Sam,1 Road,,Leeds,LS1,GB\n"
+        b"N-1,2024-02-01T10:00:00Z,paid,USD,sam@example.com,30.00,,Sticker,1,0.00,Sam,1 Road,,Leeds,LS1,GB\n"
+        b"N-2,2024-02-02T10:00:00Z,cancelled,USD,sam@example.com,15.00,MUG,Mug,1,15.00,,,,,,\n"
+        b"N-3,2024-02-02T11:00:00Z,shipped,USD,tia@example.com,45.00,MUG,Mug,3,15.00,,,,,,\n"
+    )
     result = await import_file(app_client, writer, database, settings, content, "orders")
     assert result["preset"] == "orders"
     assert (result["rows_imported"], result["rows_failed"]) == (4, 0)
     assert await refresh_rollup(database, timezone="UTC") == 2  # the two imported days, after the watermark
     async with database.sessionmaker() as session:
         days = {
-            (d.day, d.status): (d.orders, d.sales, d.items) for d in (await session.execute(select(DailySales))).scalars()
+            (d.day, d.status): (d.orders, d.sales, d.items)
+            for d in (await session.execute(select(DailySales))).scalars()
         }
     assert days == {
         (dt.date(2024, 2, 1), "paid"): (1, Decimal("30.00"), 3),

@@ -76,7 +76,12 @@ def test_resuming_from_an_offset_reads_exactly_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_bytes(b'\xef\xbb\xbfa;b\r\n1;"x\r\ny"\r\n\r\n2;"q;""r"""\r\n3;z\r\n')
     sniffed = reader.sniff(path)
-    assert (sniffed.delimiter, sniffed.encoding, sniffed.headers, sniffed.rows_total) == (";", "utf-8-sig", ["a", "b"], 3)
+    assert (sniffed.delimiter, sniffed.encoding, sniffed.headers, sniffed.rows_total) == (
+        ";",
+        "utf-8-sig",
+        ["a", "b"],
+        3,
+    )
     every = list(reader.records(path, delimiter=";", start=sniffed.data_offset, first_row=2))
     assert [(row, record) for row, record, _ in every] == [(2, ["1", "x\r\ny"]), (4, ["2", 'q;"r"']), (5, ["3", "z"])]
     _, _, after_first = every[0]

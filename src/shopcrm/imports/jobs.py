@@ -20,8 +20,8 @@ import dataclasses
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,9 +33,9 @@ from shopcrm.config import Settings
 from shopcrm.core.engines import capabilities_of
 from shopcrm.customers.statistics import refresh_statistics
 from shopcrm.db import Database, utcnow
-from shopcrm.imports import load_customers, load_orders, load_products
+from shopcrm.imports import load_customers, load_orders, load_products, queries
 from shopcrm.imports.chunk import Context, Options, Outcome, Row
-from shopcrm.imports.models import FINISHED, DataImport, ImportKind, ImportProblem, ImportStatus
+from shopcrm.imports.models import FINISHED, DataImport, ImportKind, ImportStatus
 from shopcrm.imports.reader import BadFile, records
 
 log = logging.getLogger("shopcrm.imports.jobs")
@@ -108,7 +108,9 @@ async def claim(database: Database, token: str, *, now: dt.datetime | None = Non
         return import_id if taken.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
-def _chunks(rows: Iterator[tuple[int, list[str], int]], size: int, key: int | None) -> Iterator[tuple[list[Row], int, int]]:
+def _chunks(
+    rows: Iterator[tuple[int, list[str], int]], size: int, key: int | None
+) -> Generator[tuple[list[Row], int, int], None, None]:
     """(rows, offset after the last, the next row's number), `size` rows or a little more: with a `key`
     column (the order number) a chunk ends only between two keys, so an order's lines stay together (up to
     twice `size`, past which an order with that many lines is cut)."""
@@ -158,7 +160,9 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
     ctx = context(imp, settings, utcnow())
     key = ctx.columns.get("order_number") if ctx.kind == ImportKind.orders else None
     chunks = _chunks(
-        records(file_path(settings, imp.file_key), delimiter=imp.delimiter, start=imp.byte_offset, first_row=imp.next_row),
+        records(
+            file_path(settings, imp.file_key), delimiter=imp.delimiter, start=imp.byte_offset, first_row=imp.next_row
+        ),
         chunk_rows(settings),
         key,
     )
@@ -183,16 +187,16 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
     except Exception as exc:
         # Class and import id only: a message could quote a cell of the file.
         log.error("import %d failed: %s", import_id, type(exc).__name__)
-        await _finish(database, settings, imp, token, ImportStatus.failed, error=f"internal error ({type(exc).__name__})")
+        await _finish(
+            database, settings, imp, token, ImportStatus.failed, error=f"internal error ({type(exc).__name__})"
+        )
         return ImportStatus.failed
     finally:
         with contextlib.suppress(ValueError):  # still running in its thread when cancelled: it ends with it
             chunks.close()
 
 
-async def _commit_chunk(
-    database: Database, ctx: Context, token: str, rows: list[Row], end: int, next_row: int
-) -> bool:
+async def _commit_chunk(database: Database, ctx: Context, token: str, rows: list[Row], end: int, next_row: int) -> bool:
     """One chunk in one transaction; whether a cancel was asked for."""
     now = utcnow()
     chunk_ctx = dataclasses.replace(ctx, now=now)
@@ -201,10 +205,14 @@ async def _commit_chunk(
     async with database.transaction() as session:
         outcome = await loader.write(session, chunk_ctx, prepared, checked)
         if outcome.problems:
-            await session.execute(insert(ImportProblem.__table__), outcome.problems)
+            await session.execute(insert(queries.import_problems), outcome.problems)
         cancel = await session.scalar(
             update(DataImport)
-            .where(DataImport.id == ctx.import_id, DataImport.claimed_by == token, DataImport.status == ImportStatus.running)
+            .where(
+                DataImport.id == ctx.import_id,
+                DataImport.claimed_by == token,
+                DataImport.status == ImportStatus.running,
+            )
             .values(
                 rows_done=DataImport.rows_done + len(rows),
                 rows_imported=DataImport.rows_imported + outcome.imported,
@@ -283,7 +291,9 @@ async def sweep(database: Database, settings: Settings, *, now: dt.datetime | No
         return 0
     async with database.sessionmaker() as session:
         rows = (
-            await session.execute(select(DataImport.file_key, DataImport.status).where(DataImport.file_key.in_(list(on_disk))))
+            await session.execute(
+                select(DataImport.file_key, DataImport.status).where(DataImport.file_key.in_(list(on_disk)))
+            )
         ).all()
     status = dict(rows)
     deleted = 0

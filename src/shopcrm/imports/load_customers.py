@@ -87,9 +87,7 @@ async def write(session: AsyncSession, ctx: Context, people: dict[str, Person], 
 
     new = [p for email, p in people.items() if email not in existing]
     if new:
-        await conn.execute(
-            ctx.caps.insert(queries.customers).on_conflict_do_nothing(), [_new_row(p, ctx) for p in new]
-        )
+        await conn.execute(ctx.caps.insert(queries.customers).on_conflict_do_nothing(), [_new_row(p, ctx) for p in new])
         out.imported += sum(len(p.rows) for p in new)
 
     changes = []
@@ -149,4 +147,3 @@ def _change(current: dict[str, Any], values: dict[str, Any], ctx: Context) -> di
     if all(after[k] == current[k] for k in after):
         return None
     return {"b_id": current["id"], **{f"v_{k}": v for k, v in after.items()}}
-

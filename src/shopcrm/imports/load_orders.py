@@ -31,8 +31,8 @@ from shopcrm.core.types import normalize_email
 from shopcrm.imports import parsing, queries
 from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, read, required
 from shopcrm.imports.suppression import ERASED, refused_emails
-from shopcrm.inventory.models import MovementKind, StockMovement
-from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderItem, OrderStatus, OrderStatusEvent
+from shopcrm.inventory.models import MovementKind
+from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderStatus
 
 DEFAULT_CATEGORY = "Imported"
 SHIPPING_LIMITS = {
@@ -146,7 +146,9 @@ def draft(ctx: Context, number: str, rows: list[Row]) -> Draft:
                 for row, _ in rows
             ]
         )
-    assert email is not None and placed_at is not None and status is not None
+    assert email is not None
+    assert placed_at is not None
+    assert status is not None
     first_name, last_name = parsing.split_name(name or "")
     return Draft(
         number=number,
@@ -200,7 +202,9 @@ def _lines(r: _Reader, total: Decimal | None) -> list[Line]:
         if ctx.has("quantity"):
             quantity = r.attempt(
                 row,
-                lambda row=row, rec=record: required(ctx, row, rec, "quantity", partial(parsing.count, minimum=1, what="quantity")),
+                lambda row=row, rec=record: required(
+                    ctx, row, rec, "quantity", partial(parsing.count, minimum=1, what="quantity")
+                ),
             )
         price = r.attempt(row, lambda row=row, record=record: required(ctx, row, record, "price", parsing.money))
         if row not in r.problems:
@@ -268,7 +272,7 @@ async def _write(conn: AsyncConnection, ctx: Context, drafts: list[Draft], out: 
     if not written:
         return
     await conn.execute(
-        insert(OrderItem.__table__),
+        insert(queries.order_items),
         [
             {
                 "order_id": created[d.number],
@@ -282,7 +286,7 @@ async def _write(conn: AsyncConnection, ctx: Context, drafts: list[Draft], out: 
         ],
     )
     await conn.execute(
-        insert(OrderStatusEvent.__table__),
+        insert(queries.status_events),
         [
             {
                 "order_id": created[d.number],
@@ -336,8 +340,8 @@ async def _products(conn: AsyncConnection, ctx: Context, drafts: Iterable[Draft]
                         "price": line.price,
                         "cost": None,
                         "stock": 0,
-                        "low_stock_threshold": table.c.low_stock_threshold.default.arg,  # type: ignore[union-attr]
-                        "reorder_lead_days": table.c.reorder_lead_days.default.arg,  # type: ignore[union-attr]
+                        "low_stock_threshold": queries.product_default("low_stock_threshold"),
+                        "reorder_lead_days": queries.product_default("reorder_lead_days"),
                         "created_at": ctx.now,
                         "updated_at": ctx.now,
                     }
@@ -347,7 +351,7 @@ async def _products(conn: AsyncConnection, ctx: Context, drafts: Iterable[Draft]
         ).all()
         if created:
             await conn.execute(
-                insert(StockMovement.__table__),
+                insert(queries.stock_movements),
                 [
                     {
                         "product_id": pid,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.imports import parsing, queries
 from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, among, read, required
-from shopcrm.inventory.models import MovementKind, StockMovement
+from shopcrm.inventory.models import MovementKind
 
 EDITABLE = ("name", "category", "price", "cost", "low_stock_threshold", "reorder_lead_days")
 DEFAULT_CATEGORY = "Imported"
@@ -113,10 +113,6 @@ async def write(session: AsyncSession, ctx: Context, items: dict[str, Item], out
     return out
 
 
-def _default(column: str) -> Any:
-    return queries.products.c[column].default.arg  # type: ignore[union-attr]
-
-
 def _new_row(item: Item, ctx: Context) -> dict[str, Any]:
     values = item.values
     return {
@@ -126,8 +122,8 @@ def _new_row(item: Item, ctx: Context) -> dict[str, Any]:
         "price": values["price"],
         "cost": values.get("cost"),
         "stock": values.get("stock", 0),
-        "low_stock_threshold": values.get("low_stock_threshold", _default("low_stock_threshold")),
-        "reorder_lead_days": values.get("reorder_lead_days", _default("reorder_lead_days")),
+        "low_stock_threshold": values.get("low_stock_threshold", queries.product_default("low_stock_threshold")),
+        "reorder_lead_days": values.get("reorder_lead_days", queries.product_default("reorder_lead_days")),
         "created_at": ctx.now,
         "updated_at": ctx.now,
     }
@@ -138,7 +134,7 @@ async def _ledger(conn: Any, moves: list[tuple[int, MovementKind, int, int]], ct
     if not moves:
         return
     await conn.execute(
-        insert(StockMovement.__table__),
+        insert(queries.stock_movements),
         [
             {
                 "product_id": product_id,

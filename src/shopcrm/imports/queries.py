@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, String, Update, func, select, update
+from sqlalchemy import BigInteger, String, Table, Update, func, select, update
 
 from shopcrm.core.engines import Capabilities
 from shopcrm.customers.models import Customer
 from shopcrm.imports.chunk import among
-from shopcrm.inventory.models import Product
-from shopcrm.orders.models import UNCOUNTED_STATUSES, Order
+from shopcrm.imports.models import ImportProblem
+from shopcrm.inventory.models import Product, StockMovement
+from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatusEvent
 
 UNCOUNTED = [s.value for s in UNCOUNTED_STATUSES]
-customers = Customer.__table__
-products = Product.__table__
-orders = Order.__table__
+# The tables chunks write set-based (Core statements, executemany), typed as tables.
+customers = cast(Table, Customer.__table__)
+products = cast(Table, Product.__table__)
+orders = cast(Table, Order.__table__)
+order_items = cast(Table, OrderItem.__table__)
+status_events = cast(Table, OrderStatusEvent.__table__)
+stock_movements = cast(Table, StockMovement.__table__)
+import_problems = cast(Table, ImportProblem.__table__)
+
+
+def product_default(column: str) -> Any:
+    """A products column's Python-side default (the model's `default=`), for rows inserted set-based."""
+    default: Any = products.c[column].default
+    return default.arg
 
 
 def customers_by_email(emails: Iterable[str], caps: Capabilities) -> Any:
@@ -38,7 +50,9 @@ def known_order_numbers(numbers: Iterable[str], caps: Capabilities) -> Any:
 
 def lock_customers(ids: Iterable[int], caps: Capabilities) -> Any:
     """Take the customers' rows in id order, so the recount after it sees every order committed before."""
-    return select(Customer.id).where(among(Customer.id, ids, caps, BigInteger())).order_by(Customer.id).with_for_update()
+    return (
+        select(Customer.id).where(among(Customer.id, ids, caps, BigInteger())).order_by(Customer.id).with_for_update()
+    )
 
 
 def recount_customers(ids: Iterable[int], caps: Capabilities, now: dt.datetime) -> Update:

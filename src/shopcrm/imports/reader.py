@@ -60,7 +60,9 @@ def store(source: BinaryIO, dest: Path, *, max_bytes: int) -> int:
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
-                    raise BadFile(f"is not UTF-8 text (near byte {size - len(block):,}); save it as CSV UTF-8") from None
+                    raise BadFile(
+                        f"is not UTF-8 text (near byte {size - len(block):,}); save it as CSV UTF-8"
+                    ) from None
                 out.write(block)
             try:
                 decoder.decode(b"", final=True)

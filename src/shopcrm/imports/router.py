@@ -15,18 +15,18 @@ from shopcrm.core.params import IdPath
 from shopcrm.core.types import MAX_ID
 from shopcrm.imports import service, upload
 from shopcrm.imports.models import ImportKind
-from shopcrm.imports.schemas import FieldOut, ImportDetail, ImportList, ImportOut, ImportStart, PresetOut
+from shopcrm.imports.schemas import ImportDetail, ImportFieldOut, ImportList, ImportOut, ImportPresetOut, ImportStart
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
 
-@router.get("/presets", response_model=list[PresetOut], name="presets")
-async def presets(_: CurrentUser) -> list[PresetOut]:
+@router.get("/presets", response_model=list[ImportPresetOut], name="presets")
+async def presets(_: CurrentUser) -> list[ImportPresetOut]:
     return service.presets()
 
 
-@router.get("/fields", response_model=list[FieldOut], name="fields")
-async def fields(kind: Annotated[ImportKind, Query()], _: CurrentUser) -> list[FieldOut]:
+@router.get("/fields", response_model=list[ImportFieldOut], name="fields")
+async def fields(kind: Annotated[ImportKind, Query()], _: CurrentUser) -> list[ImportFieldOut]:
     return service.fields(kind)
 
 
@@ -77,9 +77,7 @@ async def start_import(import_id: IdPath, body: ImportStart, _: WriterUser, db: 
     return service.to_out(imp, await service.user_names(db, [imp]))
 
 
-@router.post(
-    "/{import_id:int}/cancel", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED, name="cancel"
-)
+@router.post("/{import_id:int}/cancel", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED, name="cancel")
 async def cancel_import(import_id: IdPath, _: WriterUser, db: DbSession) -> ImportOut:
     imp = await service.cancel_import(db, import_id=import_id)
     return service.to_out(imp, await service.user_names(db, [imp]))

@@ -17,21 +17,21 @@ Header = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 FieldId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
 
 
-class PresetOut(BaseModel):
+class ImportPresetOut(BaseModel):
     id: str
     label: str
     kind: ImportKind
     description: str
 
 
-class FieldOut(BaseModel):
+class ImportFieldOut(BaseModel):
     id: str
     label: str
     required: bool
     help: str
 
 
-class StartOptions(BaseModel):
+class ImportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # Orders with no line items (the orders_simple preset): the product their totals are booked against.
@@ -47,7 +47,7 @@ class ImportStart(BaseModel):
 
     mapping: Annotated[dict[Header, FieldId | None], Field(max_length=MAX_COLUMNS)]
     preset: Annotated[str, Field(max_length=32, pattern=r"^[a-z_]+$")] | None = None
-    options: StartOptions = Field(default_factory=StartOptions)
+    options: ImportOptions = Field(default_factory=ImportOptions)
 
 
 class ImportOut(BaseModel):

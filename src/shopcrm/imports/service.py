@@ -20,18 +20,18 @@ from shopcrm.imports import fields as catalog
 from shopcrm.imports import reader
 from shopcrm.imports.jobs import file_path
 from shopcrm.imports.models import FINISHED, DataImport, ImportKind, ImportProblem, ImportStatus
-from shopcrm.imports.schemas import FieldOut, ImportDetail, ImportOut, ImportStart, PresetOut
+from shopcrm.imports.schemas import ImportDetail, ImportFieldOut, ImportOut, ImportPresetOut, ImportStart
 
 ERROR_COLUMNS = ("row", "column", "value", "reason")
 ERRORS_BATCH = 2_000
 
 
-def presets() -> list[PresetOut]:
-    return [PresetOut(id=p.id, label=p.label, kind=p.kind, description=p.description) for p in catalog.PRESETS]
+def presets() -> list[ImportPresetOut]:
+    return [ImportPresetOut(id=p.id, label=p.label, kind=p.kind, description=p.description) for p in catalog.PRESETS]
 
 
-def fields(kind: ImportKind) -> list[FieldOut]:
-    return [FieldOut(id=f.id, label=f.label, required=f.required, help=f.help) for f in catalog.FIELDS[kind]]
+def fields(kind: ImportKind) -> list[ImportFieldOut]:
+    return [ImportFieldOut(id=f.id, label=f.label, required=f.required, help=f.help) for f in catalog.FIELDS[kind]]
 
 
 async def create_import(
@@ -42,7 +42,11 @@ async def create_import(
     try:
         sniffed = await asyncio.to_thread(reader.sniff, path)
         rows = await asyncio.to_thread(
-            reader.preview, path, delimiter=sniffed.delimiter, data_offset=sniffed.data_offset, width=len(sniffed.headers)
+            reader.preview,
+            path,
+            delimiter=sniffed.delimiter,
+            data_offset=sniffed.data_offset,
+            width=len(sniffed.headers),
         )
     except BaseException:
         path.unlink(missing_ok=True)
@@ -158,7 +162,8 @@ def _validated_mapping(imp: DataImport, body: ImportStart) -> dict[str, str | No
         message = "mapping: required field(s) not mapped: " + ", ".join(missing)
         error = InvalidInput(message, loc=["body", "mapping"])
         error.details = [
-            {"loc": ["body", "mapping"], "message": f"{f}: required field not mapped", "type": "missing"} for f in missing
+            {"loc": ["body", "mapping"], "message": f"{f}: required field not mapped", "type": "missing"}
+            for f in missing
         ]
         raise error
     return mapping
@@ -236,14 +241,17 @@ def _pace(imp: DataImport, now: dt.datetime) -> tuple[float | None, int | None]:
 
 async def detail(session: AsyncSession, imp: DataImport, settings: Settings) -> ImportDetail:
     """The import with the first rows of its file (while the file is kept: until the import ends)."""
-    path: Path = file_path(settings, imp.file_key)
     rows: list[list[str]] = []
-    if ImportStatus(imp.status) not in FINISHED and path.is_file():
-        rows = await asyncio.to_thread(
-            reader.preview, path, delimiter=imp.delimiter, data_offset=imp.data_offset, width=len(imp.headers)
-        )
+    if ImportStatus(imp.status) not in FINISHED:
+        rows = await asyncio.to_thread(_preview_if_kept, file_path(settings, imp.file_key), imp)
     out = to_out(imp, await user_names(session, [imp]))
     return ImportDetail(**out.model_dump(), preview=rows)
+
+
+def _preview_if_kept(path: Path, imp: DataImport) -> list[list[str]]:
+    if not path.is_file():
+        return []
+    return reader.preview(path, delimiter=imp.delimiter, data_offset=imp.data_offset, width=len(imp.headers))
 
 
 async def errors_csv(conn: AsyncConnection, import_id: int) -> AsyncIterator[str]:

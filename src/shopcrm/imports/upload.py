@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from starlette.datastructures import UploadFile
@@ -36,7 +36,11 @@ OPENAPI_BODY = {
                     "title": "ImportUpload",
                     "required": ["file", "kind"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "The CSV file (UTF-8, , or ;)"},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The CSV file: UTF-8, cells separated by commas or semicolons",
+                        },
                         "kind": {"type": "string", "enum": [k.value for k in ImportKind]},
                     },
                 }
@@ -69,7 +73,7 @@ async def receive(request: Request, settings: Settings) -> Stored:
     if declared.isdigit() and int(declared) > limit + ENVELOPE_BYTES:
         raise reader.FileTooLarge(limit)
 
-    async def limited() -> AsyncIterator[bytes]:
+    async def limited() -> AsyncGenerator[bytes, None]:
         received = 0
         async for chunk in request.stream():
             received += len(chunk)

@@ -882,7 +882,7 @@ export type FieldCatalog = {
     /**
      * Fields
      */
-    fields: Array<ShopcrmSegmentsSchemasFieldOut>;
+    fields: Array<FieldOut>;
     /**
      * Max Depth
      */
@@ -891,6 +891,48 @@ export type FieldCatalog = {
      * Max Rules
      */
     max_rules: number;
+};
+
+/**
+ * FieldOut
+ */
+export type FieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Nullable
+     *
+     * Whether a customer can have no value (null / notNull apply)
+     */
+    nullable: boolean;
+    /**
+     * Operators
+     */
+    operators: Array<string>;
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Unit
+     */
+    unit: string | null;
+    /**
+     * Values
+     *
+     * Allowed values (read from the data for countries, categories)
+     */
+    values: Array<string> | null;
 };
 
 /**
@@ -1000,6 +1042,28 @@ export type ImportDetail = {
 };
 
 /**
+ * ImportFieldOut
+ */
+export type ImportFieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Required
+     */
+    required: boolean;
+};
+
+/**
  * ImportKind
  */
 export type ImportKind = 'customers' | 'orders' | 'products';
@@ -1016,6 +1080,21 @@ export type ImportList = {
      * Total
      */
     total: number;
+};
+
+/**
+ * ImportOptions
+ */
+export type ImportOptions = {
+    default_status?: OrderStatus | null;
+    /**
+     * Product Name
+     */
+    product_name?: string | null;
+    /**
+     * Product Sku
+     */
+    product_sku?: string | null;
 };
 
 /**
@@ -1105,6 +1184,25 @@ export type ImportOut = {
 };
 
 /**
+ * ImportPresetOut
+ */
+export type ImportPresetOut = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    kind: ImportKind;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
  * ImportStart
  */
 export type ImportStart = {
@@ -1114,7 +1212,7 @@ export type ImportStart = {
     mapping: {
         [key: string]: unknown | string | null;
     };
-    options?: StartOptions;
+    options?: ImportOptions;
     /**
      * Preset
      */
@@ -1674,25 +1772,6 @@ export type PasswordReset = {
 };
 
 /**
- * PresetOut
- */
-export type PresetOut = {
-    /**
-     * Description
-     */
-    description: string;
-    /**
-     * Id
-     */
-    id: string;
-    kind: ImportKind;
-    /**
-     * Label
-     */
-    label: string;
-};
-
-/**
  * PreviewIn
  */
 export type PreviewIn = {
@@ -2115,21 +2194,6 @@ export type ShippingOut = {
 };
 
 /**
- * StartOptions
- */
-export type StartOptions = {
-    default_status?: OrderStatus | null;
-    /**
-     * Product Name
-     */
-    product_name?: string | null;
-    /**
-     * Product Sku
-     */
-    product_sku?: string | null;
-};
-
-/**
  * StatusEventOut
  */
 export type StatusEventOut = {
@@ -2354,70 +2418,6 @@ export type UserUpdate = {
      */
     is_active?: boolean | null;
     role?: Role | null;
-};
-
-/**
- * FieldOut
- */
-export type ShopcrmImportsSchemasFieldOut = {
-    /**
-     * Help
-     */
-    help: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Label
-     */
-    label: string;
-    /**
-     * Required
-     */
-    required: boolean;
-};
-
-/**
- * FieldOut
- */
-export type ShopcrmSegmentsSchemasFieldOut = {
-    /**
-     * Help
-     */
-    help: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Label
-     */
-    label: string;
-    /**
-     * Nullable
-     *
-     * Whether a customer can have no value (null / notNull apply)
-     */
-    nullable: boolean;
-    /**
-     * Operators
-     */
-    operators: Array<string>;
-    /**
-     * Type
-     */
-    type: string;
-    /**
-     * Unit
-     */
-    unit: string | null;
-    /**
-     * Values
-     *
-     * Allowed values (read from the data for countries, categories)
-     */
-    values: Array<string> | null;
 };
 
 /**
@@ -3621,7 +3621,7 @@ export type ImportsUploadData = {
      */
     body: {
         /**
-         * The CSV file (UTF-8, , or ;)
+         * The CSV file: UTF-8, cells separated by commas or semicolons
          */
         file: Blob | File;
         kind: 'customers' | 'orders' | 'products';
@@ -3737,7 +3737,7 @@ export type ImportsFieldsResponses = {
      *
      * Successful Response
      */
-    200: Array<ShopcrmImportsSchemasFieldOut>;
+    200: Array<ImportFieldOut>;
 };
 
 export type ImportsFieldsResponse = ImportsFieldsResponses[keyof ImportsFieldsResponses];
@@ -3796,7 +3796,7 @@ export type ImportsPresetsResponses = {
      *
      * Successful Response
      */
-    200: Array<PresetOut>;
+    200: Array<ImportPresetOut>;
 };
 
 export type ImportsPresetsResponse = ImportsPresetsResponses[keyof ImportsPresetsResponses];

@@ -59,14 +59,22 @@ def upgrade() -> None:
         _time("lease_until"),
         sa.Column("cancel_requested", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column(
-            "created_at", shopcrm.db.UTCDateTime(timezone=True), server_default=sa.func.current_timestamp(), nullable=False
+            "created_at",
+            shopcrm.db.UTCDateTime(timezone=True),
+            server_default=sa.func.current_timestamp(),
+            nullable=False,
         ),
         sa.Column(
-            "updated_at", shopcrm.db.UTCDateTime(timezone=True), server_default=sa.func.current_timestamp(), nullable=False
+            "updated_at",
+            shopcrm.db.UTCDateTime(timezone=True),
+            server_default=sa.func.current_timestamp(),
+            nullable=False,
         ),
         sa.CheckConstraint(f"status IN ({STATUSES})", name=op.f("ck_imports_status_valid")),
         sa.CheckConstraint(f"kind IN ({KINDS})", name=op.f("ck_imports_kind_valid")),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_imports_created_by_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_imports_created_by_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
         sa.UniqueConstraint("file_key", name=op.f("uq_imports_file_key")),
     )
