@@ -104,13 +104,15 @@ export default function ImportPage() {
 
   const importHref = (importId: number) => `?${IMPORT_PARAM}=${String(importId)}`;
 
-  // Once the import on screen ends, the lists it changed (and the history) are refetched.
+  // The history follows the import on screen (it polls more slowly by itself); once the import ends,
+  // the lists it changed are refetched too.
   const settled = useRef<number | null>(null);
   const status = job.data?.status;
   useEffect(() => {
-    if (id === null || status === undefined || !isFinished(status) || settled.current === id) return;
-    settled.current = id;
+    if (id === null || status === undefined) return;
     void queryClient.invalidateQueries({ queryKey: importKeys.list() });
+    if (!isFinished(status) || settled.current === id) return;
+    settled.current = id;
     for (const domain of TOUCHED_DOMAINS) void queryClient.invalidateQueries({ queryKey: [domain] });
   }, [id, status, queryClient]);
 

@@ -4,19 +4,15 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { importsCancel, importsFields, importsGet, importsList, importsPresets, importsStart, importsUpload } from '../client';
 import type {
   ImportDetail,
+  ImportFieldOut,
   ImportKind,
   ImportList,
   ImportOut,
-  ImportsFieldsResponse,
-  ImportsPresetsResponse,
+  ImportPresetOut,
   ImportStart,
   ImportStatus,
 } from '../client';
 import type { ApiError } from '../errors';
-
-/** Named through the operations: the schemas' own names clash with other domains' (segments' FieldOut). */
-export type ImportField = ImportsFieldsResponse[number];
-export type ImportPreset = ImportsPresetsResponse[number];
 
 export const importKeys = {
   all: ['imports'] as const,
@@ -38,7 +34,7 @@ export function isMoving(status: ImportStatus): boolean {
 
 export function useImportPresets() {
   return useQuery(
-    queryOptions<ImportPreset[], ApiError>({
+    queryOptions<ImportPresetOut[], ApiError>({
       queryKey: importKeys.presets(),
       queryFn: async ({ signal }) => {
         const { data } = await importsPresets({ signal, throwOnError: true });
@@ -51,7 +47,7 @@ export function useImportPresets() {
 
 export function useImportFields(kind: ImportKind | null) {
   return useQuery(
-    queryOptions<ImportField[], ApiError>({
+    queryOptions<ImportFieldOut[], ApiError>({
       queryKey: importKeys.fields(kind ?? 'customers'),
       queryFn: async ({ signal }) => {
         const { data } = await importsFields({ query: { kind: kind ?? 'customers' }, signal, throwOnError: true });

@@ -155,7 +155,11 @@ export function ImportProgress({
         <Figure label="Imported" value={formatInteger(importJob.rows_imported)} testId="rows-imported" />
         <Figure label="With errors" value={formatInteger(importJob.rows_failed)} testId="rows-failed" />
         <Figure label="Started" value={formatDateTime(importJob.started_at ?? null)} testId="started-at" />
-        <Figure label={finished ? 'Finished' : 'Rate'} value={finished ? formatDateTime(importJob.finished_at ?? null) : (rate ?? '—')} testId="finished-at" />
+        <Figure
+          label={finished ? 'Finished' : 'Time left'}
+          value={finished ? formatDateTime(importJob.finished_at ?? null) : (left ?? '—')}
+          testId="finished-at"
+        />
       </SimpleGrid>
 
       {isActive(status) && (
