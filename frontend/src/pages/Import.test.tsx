@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -218,6 +218,17 @@ describe('ImportPage: upload and mapping', { timeout: 30_000 }, () => {
     await chooseOption('Format', 'Shopify orders export');
     expect(selectInput('ShopCRM field for column Name')).toHaveValue('Order number');
     expect(selectInput('ShopCRM field for column Notes')).toHaveValue('Not imported');
+
+    // A long export: only the columns that go somewhere.
+    expect(screen.getAllByTestId('mapping-row')).toHaveLength(HEADERS.length);
+    await userEvent.click(screen.getByRole('switch', { name: 'Only mapped columns (5 of 7)' }));
+    expect(screen.getAllByTestId('mapping-row').map((row) => row.dataset.header)).toEqual([
+      'Name',
+      'Email',
+      'Financial Status',
+      'Lineitem quantity',
+      'Lineitem sku',
+    ]);
   });
 
   it('comes back to the mapping step after a reload (the import id is in the URL)', async () => {
@@ -226,6 +237,23 @@ describe('ImportPage: upload and mapping', { timeout: 30_000 }, () => {
     expect(await screen.findByRole('table', { name: 'First 2 rows of orders_export.csv' })).toBeInTheDocument();
     expect(selectInput('Format')).toHaveValue('Shopify orders export');
     expect(selectInput('ShopCRM field for column Email')).toHaveValue('Customer email');
+  });
+
+  it('takes a file dropped on the drop area', async () => {
+    const { calls } = serve([
+      (request, url) => {
+        if (url.pathname === '/api/imports' && request.method === 'POST') return jsonResponse(201, UPLOAD);
+        if (url.pathname === '/api/imports/42') return jsonResponse(200, { ...importState(), ...UPLOAD });
+        return undefined;
+      },
+    ]);
+    renderPage('/import?kind=orders');
+    const area = screen.getByTestId('drop-area');
+    fireEvent.dragOver(area, { dataTransfer: { files: [] } });
+    expect(area).toHaveAttribute('data-dragging', 'true');
+    fireEvent.drop(area, { dataTransfer: { files: [csvFile()] } });
+    expect(await screen.findByTestId('mapping-table')).toBeInTheDocument();
+    expect(calls).toContain('POST /api/imports');
   });
 
   it('shows why the server refused the file', async () => {

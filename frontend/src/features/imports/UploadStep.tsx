@@ -50,7 +50,7 @@ export function UploadStep({
     event.preventDefault();
     setDragging(false);
     if (uploading !== null) return;
-    take(event.dataTransfer.files.item(0));
+    take(event.dataTransfer.files[0] ?? null);
   };
 
   const shownError = localError ?? error;
