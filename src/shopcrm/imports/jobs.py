@@ -41,7 +41,8 @@ from shopcrm.imports.reader import BadFile, records
 log = logging.getLogger("shopcrm.imports.jobs")
 
 LEASE = dt.timedelta(seconds=120)
-POLL_SECONDS = 1.0
+POLL_SECONDS = 5.0
+STOP_GRACE_SECONDS = 5.0
 SWEEP_EVERY = dt.timedelta(minutes=10)
 UNSTARTED_FOR = dt.timedelta(days=1)
 # Rows per chunk: SQLite has one writer at a time, so its chunks are shorter (the API's writes wait less).
@@ -268,8 +269,8 @@ async def _refresh_statistics(database: Database) -> None:
     """The RFM fifths over the imported history at once, so customer pages rank against it."""
     try:
         await refresh_statistics(database)
-    except Exception:
-        log.exception("customer statistics after an import: not refreshed (the periodic refresh will)")
+    except Exception as exc:
+        log.error("customer statistics after an import: not refreshed (%s)", type(exc).__name__)
 
 
 async def sweep(database: Database, settings: Settings, *, now: dt.datetime | None = None) -> int:
@@ -309,7 +310,8 @@ async def sweep(database: Database, settings: Settings, *, now: dt.datetime | No
 
 class ImportRunner:
     """The loop: claim an import, run it, look again; `shopcrm worker` runs it, and on SQLite `shopcrm serve`
-    runs it in-process."""
+    runs it in-process. It looks every `poll_s` seconds (for imports started elsewhere and for claims whose
+    lease ran out), and at once when `wake()` is called (the start route does, in the serving process)."""
 
     def __init__(self, database: Database, settings: Settings, *, poll_s: float = POLL_SECONDS) -> None:
         self.database = database
@@ -318,11 +320,16 @@ class ImportRunner:
         self.token = uuid.uuid4().hex
         self._task: asyncio.Task[None] | None = None
         self._swept_at: dt.datetime | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
 
     async def run_once(self) -> list[tuple[int, str]]:
         """Run every import claimable now, one after the other; (id, final status) of each."""
         ran = []
-        while (import_id := await claim(self.database, self.token)) is not None:
+        while not self._stopping and (import_id := await claim(self.database, self.token)) is not None:
             ran.append((import_id, await run_import(self.database, self.settings, import_id, self.token)))
         now = utcnow()
         if self._swept_at is None or now - self._swept_at > SWEEP_EVERY:
@@ -331,20 +338,37 @@ class ImportRunner:
         return ran
 
     async def run_forever(self) -> None:
-        while True:
+        # The first look comes after one interval (or a wake-up), not at start-up: a restarted process has
+        # other work first, and an import its predecessor left running waits for its lease to run out anyway.
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+            self._wake.clear()
+            if self._stopping:
+                return
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("import runner: a pass failed")  # ids and classes only; tried again next tick
-            await asyncio.sleep(self.poll_s)
+            except Exception as exc:
+                # The class only (a message could quote a cell); tried again at the next look.
+                log.error("import runner: a pass failed (%s)", type(exc).__name__)
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self.run_forever(), name="shopcrm-import-runner")
 
-    async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    async def stop(self, *, grace_s: float = STOP_GRACE_SECONDS) -> None:
+        """Let a pass in progress end (it is short unless an import is running), then cancel: a chunk cut off
+        rolls back and the import resumes from the last one when its lease runs out."""
+        task = self._task
         self._task = None
+        if task is None or task.done():
+            return
+        self._stopping = True
+        self._wake.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait({task}, timeout=grace_s)
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -72,9 +72,16 @@ async def get_import(import_id: IdPath, _: CurrentUser, db: ReadSession, setting
 
 
 @router.post("/{import_id:int}/start", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED, name="start")
-async def start_import(import_id: IdPath, body: ImportStart, _: WriterUser, db: DbSession) -> ImportOut:
+async def start_import(
+    import_id: IdPath, body: ImportStart, request: Request, _: WriterUser, db: DbSession
+) -> ImportOut:
     imp = await service.start_import(db, import_id=import_id, body=body)
-    return service.to_out(imp, await service.user_names(db, [imp]))
+    out = service.to_out(imp, await service.user_names(db, [imp]))
+    await db.commit()  # queued for good before the runner of this process is told to look
+    runner = request.app.state.import_runner
+    if runner is not None:
+        runner.wake()
+    return out
 
 
 @router.post("/{import_id:int}/cancel", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED, name="cancel")

@@ -35,6 +35,7 @@ OPENAPI_BODY = {
                     "type": "object",
                     "title": "ImportUpload",
                     "required": ["file", "kind"],
+                    "additionalProperties": False,
                     "properties": {
                         "file": {
                             "type": "string",
