@@ -22,6 +22,7 @@ import {
   IconMail,
   IconSegments,
   IconShieldUser,
+  IconUpload,
   IconUsers,
 } from './components/icons';
 import type { IconComponent } from './components/icons';
@@ -81,6 +82,15 @@ export const APP_PAGES: readonly AppPage[] = [
     label: 'Inventory',
     description: 'Products and stock levels, with low-stock alerts.',
     icon: IconBox,
+  },
+  {
+    path: '/import',
+    page: () => import('./pages/Import'),
+    label: 'Import',
+    description: 'Customers, orders and products from a CSV file, such as a Shopify export.',
+    icon: IconUpload,
+    // Writing data: admins and marketers, as the API's writer routes require.
+    roles: ['admin', 'marketer'],
   },
   {
     path: '/users',

@@ -10,13 +10,14 @@ import { MainNav } from './MainNav';
 const Stub = () => null;
 
 describe('navigation registry', () => {
-  it('lists the seed pages after the Dashboard (the home page), then Users', () => {
+  it('lists the seed pages after the Dashboard (the home page), then Import and Users', () => {
     expect(APP_PAGES.map((p) => p.label)).toEqual([
       'Customers',
       'Segments',
       'Email Flows',
       'Orders',
       'Inventory',
+      'Import',
       'Users',
     ]);
   });
@@ -27,8 +28,17 @@ describe('navigation registry', () => {
     expect(pagesFor('admin').map((p) => p.path)).toContain('/users');
     for (const role of ['marketer', 'viewer'] as const) {
       expect(pagesFor(role).map((p) => p.path)).not.toContain('/users');
-      expect(pagesFor(role)).toHaveLength(APP_PAGES.length - 1);
     }
+    expect(pagesFor('marketer')).toHaveLength(APP_PAGES.length - 1);
+  });
+
+  it('shows Import to the roles that write data, not to viewers', () => {
+    const importPage = APP_PAGES.find((p) => p.path === '/import');
+    expect(importPage?.roles).toEqual(['admin', 'marketer']);
+    expect(pagesFor('admin').map((p) => p.path)).toContain('/import');
+    expect(pagesFor('marketer').map((p) => p.path)).toContain('/import');
+    expect(pagesFor('viewer').map((p) => p.path)).not.toContain('/import');
+    expect(pagesFor('viewer')).toHaveLength(APP_PAGES.length - 2);
   });
 
   it('keeps only pages that have a component, in order', () => {
@@ -57,7 +67,14 @@ describe('MainNav', () => {
     renderWithProviders(<MainNav role="viewer" />);
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(within(nav).queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
+    expect(within(nav).queryByRole('link', { name: 'Import' })).not.toBeInTheDocument();
     expect(within(nav).getByRole('link', { name: 'Customers' })).toBeInTheDocument();
+  });
+
+  it('shows a marketer the Import page', () => {
+    renderWithProviders(<MainNav role="marketer" />);
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getByRole('link', { name: 'Import' })).toHaveAttribute('href', '/import');
   });
 
   it('shows an admin the Users page', () => {

@@ -177,3 +177,12 @@ export const IconX = makeIcon(
     <path d="m6 6 12 12" />
   </>,
 );
+
+export const IconUpload = makeIcon(
+  'IconUpload',
+  <>
+    <path d="M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
+    <path d="m7 9 5-5 5 5" />
+    <path d="M12 4v12" />
+  </>,
+);
