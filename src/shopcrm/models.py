@@ -1,8 +1,9 @@
 """Every table, imported in one place so Alembic and the schema tests see the whole metadata."""
 
+from shopcrm.audit.models import AuditEntry
 from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales, RollupState
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
-from shopcrm.customers.models import Customer
+from shopcrm.customers.models import ConsentEvent, Customer, SuppressedEmail
 from shopcrm.db import Base
 from shopcrm.inventory.models import Product, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
@@ -10,7 +11,9 @@ from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEve
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
+    "ConsentEvent",
     "Customer",
     "DailyCategorySales",
     "DailyProductSales",
@@ -26,6 +29,7 @@ __all__ = [
     "SegmentMembershipEvent",
     "SegmentRule",
     "StockMovement",
+    "SuppressedEmail",
     "User",
     "UserSession",
 ]
