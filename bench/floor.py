@@ -15,8 +15,8 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from decimal import Decimal
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -300,7 +300,7 @@ async def customers_csv(
         order_by = f"{exprs[0]} {direction} NULLS {nulls}, id {direction}"
     else:
         order_by = ", ".join(f"{k} {direction}" for k in ([*exprs] if unique else [*exprs, "id"]))
-    sql = f"SELECT {', '.join(csv_formats.CUSTOMERS)} FROM customers ORDER BY {order_by}"  # noqa: S608
+    sql = f"SELECT {', '.join(csv_formats.CUSTOMERS)} FROM customers ORDER BY {order_by}"
 
     async def body() -> AsyncIterator[str]:
         yield csv_lines([csv_formats.CUSTOMERS])

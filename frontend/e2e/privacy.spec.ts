@@ -73,7 +73,9 @@ test('an admin downloads a customer’s data, erases it through the panel, and t
   // The panel shows the anonymised customer, and so does the list (searched by the new address).
   const erasedPanel = page.getByRole('dialog', { name: 'Erased customer' });
   await expect(erasedPanel.getByTestId('erased-badge')).toBeVisible();
-  await expect(erasedPanel.getByText(`erased-${String(customer.id)}@erased.invalid`)).toBeVisible();
+  await expect(
+    erasedPanel.getByRole('region', { name: 'Profile' }).getByText(`erased-${String(customer.id)}@erased.invalid`),
+  ).toBeVisible();
   await expect(erasedPanel.getByRole('button', { name: 'Erase personal data' })).toHaveCount(0);
   await page.goto(`/customers?q=${encodeURIComponent(`erased-${String(customer.id)}@`)}`);
   const table = page.getByRole('table', { name: 'Customers' });
@@ -89,6 +91,8 @@ test('an admin downloads a customer’s data, erases it through the panel, and t
   const log = page.getByRole('table', { name: 'Audit log' });
   await expect(log.getByText('customer.erase')).toBeVisible();
   await expect(log.getByText('customer.export').first()).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: 'test-results/audit-log-1440.png' });
   expect(unexpected(errors)).toEqual([]);
 });
 

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the schema tests see the whole metadata."""
 
-from shopcrm.audit.models import AuditEntry
 from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales, RollupState
+from shopcrm.audit.models import AuditEntry
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import ConsentEvent, Customer, SuppressedEmail
 from shopcrm.db import Base

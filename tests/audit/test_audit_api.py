@@ -34,7 +34,8 @@ async def test_pages_newest_first_filtered_by_action(app_client, database: Datab
         if cursor is None:
             break
     assert [e["row_count"] for e in seen] == [6, 5, 4, 3, 2, 1, 0]
-    assert seen[1]["actor_email"] == admin.email and seen[0]["actor_email"] is None
+    assert seen[1]["actor_email"] == admin.email
+    assert seen[0]["actor_email"] is None
     assert seen[0]["details"] == {"n": 6}
     imports = (await app_client.get("/api/audit-log", params={"action": "import.start"}, headers=headers)).json()
     assert [e["row_count"] for e in imports["items"]] == [6, 3, 0]
@@ -42,5 +43,7 @@ async def test_pages_newest_first_filtered_by_action(app_client, database: Datab
         bad = await app_client.get("/api/audit-log", params=params, headers=headers)
         assert bad.status_code == 422, bad.text
     viewer = await make_user(Role.viewer)
-    assert (await app_client.get("/api/audit-log", headers={"Authorization": f"Bearer {viewer.token}"})).status_code == 403
+    assert (
+        await app_client.get("/api/audit-log", headers={"Authorization": f"Bearer {viewer.token}"})
+    ).status_code == 403
     assert (await app_client.get("/api/audit-log")).status_code == 401

@@ -43,8 +43,13 @@ async def _shop(client: httpx.AsyncClient, database: Database, writer: dict[str,
             "customer_id": customer.id,
             "placed_at": f"2026-{1 + n % 6:02d}-{1 + n % 4:02d}T10:{n:02d}:00Z",
             "items": lines[n % 3],
-            "shipping": {"name": "=cmd|' /C calc'!A0" if n == 5 else f"{customer.first_name} {customer.last_name}",
-                         "address1": f"{n} Main St, Flat 2", "city": "Berlin", "postal_code": "10115", "country": "DE"},
+            "shipping": {
+                "name": "=cmd|' /C calc'!A0" if n == 5 else f"{customer.first_name} {customer.last_name}",
+                "address1": f"{n} Main St, Flat 2",
+                "city": "Berlin",
+                "postal_code": "10115",
+                "country": "DE",
+            },
         }
         created = await client.post("/api/orders", json=body, headers=writer)
         assert created.status_code == 201, created.text
@@ -130,22 +135,36 @@ async def test_orders_file_neutralises_formulas_and_needs_a_login(app_client, da
     text = (await app_client.get("/api/orders.csv", params={"order_number": "W-005"}, headers=writer)).text
     assert "'=cmd|' /C calc'!A0" in text
     assert "'-Tee, large" in text
-    assert "\n=" not in text and ",=" not in text
+    assert "\n=" not in text
+    assert ",=" not in text
     assert (await app_client.get("/api/orders.csv")).status_code == 401
     viewer = await make_user(Role.viewer)
     assert (
         await app_client.get("/api/orders.csv", headers={"Authorization": f"Bearer {viewer.token}"})
     ).status_code == 200
-    for params, loc in [({"status": "lost"}, "status"), ({"placed_from": "2026-13-01"}, "placed_from"),
-                        ({"customer_id": "0"}, "customer_id"), ({"cursor": "x.y"}, "cursor")]:
+    for params, loc in [
+        ({"status": "lost"}, "status"),
+        ({"placed_from": "2026-13-01"}, "placed_from"),
+        ({"customer_id": "0"}, "customer_id"),
+        ({"cursor": "x.y"}, "cursor"),
+    ]:
         response = await app_client.get("/api/orders.csv", params=params, headers=writer)
         assert response.status_code == 422, response.text
         assert response.json()["error"]["details"][0]["loc"][-1] == loc
 
 
 async def test_products_file_is_the_inventory_list_in_the_products_format(app_client, database, writer):
-    await make_product(database, sku="B-1", name="Bowl", price=Decimal("9.90"), cost=Decimal("3.10"), stock=4,
-                       category="Kitchen", low_stock_threshold=5, reorder_lead_days=14)
+    await make_product(
+        database,
+        sku="B-1",
+        name="Bowl",
+        price=Decimal("9.90"),
+        cost=Decimal("3.10"),
+        stock=4,
+        category="Kitchen",
+        low_stock_threshold=5,
+        reorder_lead_days=14,
+    )
     await make_product(database, sku="A-1", name="@Apron", price=Decimal("15.00"), stock=0, category="Apparel")
     await make_product(database, sku="C-1", name="Cup", price=Decimal("4.00"), stock=50, category="Kitchen")
     for params in ({}, {"category": "Kitchen"}, {"stock_state": ["low", "out"]}):
@@ -160,8 +179,13 @@ async def test_products_file_is_the_inventory_list_in_the_products_format(app_cl
         for row in rows:
             p = by_sku[row["sku"]]
             assert row == {
-                "sku": p["sku"], "name": _safe(p["name"]), "category": p["category"], "price": p["price"],
-                "cost": p["cost"] or "", "stock": str(p["stock"]), "low_stock_threshold": str(p["low_stock_threshold"]),
+                "sku": p["sku"],
+                "name": _safe(p["name"]),
+                "category": p["category"],
+                "price": p["price"],
+                "cost": p["cost"] or "",
+                "stock": str(p["stock"]),
+                "low_stock_threshold": str(p["low_stock_threshold"]),
                 "reorder_lead_days": str(p["reorder_lead_days"]),
             }
     assert (await app_client.get("/api/products.csv")).status_code == 401

@@ -98,8 +98,13 @@ async def _store(client: httpx.AsyncClient, database: Database, admin: dict[str,
     await client.patch(f"/api/orders/{orders[2]['id']}", json={"status": "cancelled"}, headers=admin)
     other = await client.post(
         "/api/orders",
-        json={"order_number": "B-1", "customer_id": bystander.id, "placed_at": "2026-10-05T08:00:00Z",
-              "items": [{"sku": "MUG-1", "quantity": 1}], "shipping": {"name": "Bea Bystander", "city": "Bonn"}},
+        json={
+            "order_number": "B-1",
+            "customer_id": bystander.id,
+            "placed_at": "2026-10-05T08:00:00Z",
+            "items": [{"sku": "MUG-1", "quantity": 1}],
+            "shipping": {"name": "Bea Bystander", "city": "Bonn"},
+        },
         headers=admin,
     )
     assert other.status_code == 201
@@ -141,7 +146,7 @@ async def _traces(database: Database) -> dict[str, list[str]]:
         for table, column in columns:
             for trace in [*TRACES, PERSON["email"].lower()]:
                 hits = await conn.scalar(
-                    text(f'SELECT count(*) FROM "{table}" WHERE lower(CAST("{column}" AS TEXT)) LIKE :p'),  # noqa: S608
+                    text(f'SELECT count(*) FROM "{table}" WHERE lower(CAST("{column}" AS TEXT)) LIKE :p'),
                     {"p": f"%{trace.lower()}%"},
                 )
                 if hits:
@@ -162,13 +167,28 @@ async def _figures(client: httpx.AsyncClient, database: Database, admin: dict[st
     async with database.sessionmaker() as session:
         stock = dict((await session.execute(select(Product.sku, Product.stock))).all())
         customers = sorted(
-            (await session.execute(select(Customer.id, Customer.total_spend, Customer.total_orders,
-                                          Customer.first_order_at, Customer.last_order_at))).all()
+            (
+                await session.execute(
+                    select(
+                        Customer.id,
+                        Customer.total_spend,
+                        Customer.total_orders,
+                        Customer.first_order_at,
+                        Customer.last_order_at,
+                    )
+                )
+            ).all()
         )
-        amounts = sorted((await session.execute(select(Order.order_number, Order.status, Order.total_amount,
-                                                       Order.placed_at))).all())
-        lines = sorted((await session.execute(select(OrderItem.order_id, OrderItem.product_id, OrderItem.quantity,
-                                                     OrderItem.price))).all())
+        amounts = sorted(
+            (await session.execute(select(Order.order_number, Order.status, Order.total_amount, Order.placed_at))).all()
+        )
+        lines = sorted(
+            (
+                await session.execute(
+                    select(OrderItem.order_id, OrderItem.product_id, OrderItem.quantity, OrderItem.price)
+                )
+            ).all()
+        )
     return {
         "dashboard": dashboard,
         "order_counts": orders["status_counts"],
@@ -189,7 +209,9 @@ async def test_erasure_leaves_no_trace_and_keeps_every_figure(app_client, databa
     assert set(traces) == {*TRACES, PERSON["email"].lower()}, traces
     assert "orders.shipping_address1" in traces["mondscheinweg"]
 
-    wrong = await app_client.post(f"/api/customers/{person_id}/erase", json={"confirm": "bea@example.com"}, headers=admin)
+    wrong = await app_client.post(
+        f"/api/customers/{person_id}/erase", json={"confirm": "bea@example.com"}, headers=admin
+    )
     assert wrong.status_code == 422
     assert wrong.json()["error"]["details"][0]["loc"] == ["body", "confirm"]
     assert "zoltana" not in wrong.text.lower()
@@ -205,7 +227,8 @@ async def test_erasure_leaves_no_trace_and_keeps_every_figure(app_client, databa
     assert (customer["first_name"], customer["last_name"]) == ("Erased", "customer")
     assert customer["email"] == f"erased-{person_id}@erased.invalid"
     assert (customer["phone"], customer["city"], customer["status"]) == (None, None, "archived")
-    assert customer["erased_at"] is not None and customer["email_consent"] is False
+    assert customer["erased_at"] is not None
+    assert customer["email_consent"] is False
     assert customer["country"] == "DE"  # a country identifies no one and keeps the sales-by-country figures
 
     assert await _traces(database) == {}
@@ -215,14 +238,21 @@ async def test_erasure_leaves_no_trace_and_keeps_every_figure(app_client, databa
     # The order stays, anonymous: amounts, lines and history are there, the address is not.
     details = (await app_client.get(f"/api/orders/{shop['orders'][1]['id']}", headers=admin)).json()
     assert details["total_amount"] == "54.00"
-    assert details["shipping"] == {"name": None, "address1": None, "address2": None, "city": None,
-                                   "postal_code": None, "country": "DE"}
+    assert details["shipping"] == {
+        "name": None,
+        "address1": None,
+        "address2": None,
+        "city": None,
+        "postal_code": None,
+        "country": "DE",
+    }
     assert details["customer"]["first_name"] == "Erased"
 
     # Again: nothing changes, whatever is typed, and it says so.
     again = await app_client.post(f"/api/customers/{person_id}/erase", json={"confirm": "x"}, headers=admin)
     assert again.status_code == 200
-    assert again.json()["already_erased"] is True and again.json()["orders_anonymised"] == 0
+    assert again.json()["already_erased"] is True
+    assert again.json()["orders_anonymised"] == 0
     assert again.json()["customer"] == {**customer, "updated_at": again.json()["customer"]["updated_at"]}
     assert await _figures(app_client, database, admin) == before
 
@@ -248,7 +278,8 @@ async def test_the_person_does_not_come_back(app_client, database, admin):
         }
         stored = (await session.execute(text("SELECT email_hash FROM suppressed_emails"))).scalars().all()
     assert stored == [email_hash(PERSON["email"])]
-    assert len(stored[0]) == 64 and "zoltana" not in stored[0]
+    assert len(stored[0]) == 64
+    assert "zoltana" not in stored[0]
 
     # A new record with the email (any case) is refused, naming the field.
     again = await app_client.post("/api/customers", json={**PERSON, "email": PERSON["email"].upper()}, headers=admin)
@@ -257,11 +288,15 @@ async def test_the_person_does_not_come_back(app_client, database, admin):
     # So is giving the email to someone else.
     bea = shop["bystander"]
     moved = await app_client.put(
-        f"/api/customers/{bea.id}", json={"first_name": "Bea", "last_name": "B", "email": PERSON["email"]}, headers=admin
+        f"/api/customers/{bea.id}",
+        json={"first_name": "Bea", "last_name": "B", "email": PERSON["email"]},
+        headers=admin,
     )
     assert moved.status_code == 409
     # The erased record itself cannot be edited back to life.
-    edit = await app_client.put(f"/api/customers/{person_id}", json={**PERSON, "email": "new@example.com"}, headers=admin)
+    edit = await app_client.put(
+        f"/api/customers/{person_id}", json={**PERSON, "email": "new@example.com"}, headers=admin
+    )
     assert edit.status_code == 409
 
     # An order for the erased customer is refused (docs/privacy.md), and takes no stock.
@@ -269,8 +304,12 @@ async def test_the_person_does_not_come_back(app_client, database, admin):
         stock = dict((await session.execute(select(Product.sku, Product.stock))).all())
     order = await app_client.post(
         "/api/orders",
-        json={"order_number": "Q-NEW", "customer_id": person_id, "items": [{"sku": "MUG-1", "quantity": 1}],
-              "shipping": SHIPPING},
+        json={
+            "order_number": "Q-NEW",
+            "customer_id": person_id,
+            "items": [{"sku": "MUG-1", "quantity": 1}],
+            "shipping": SHIPPING,
+        },
         headers=admin,
     )
     assert order.status_code == 409, order.text
@@ -281,8 +320,13 @@ async def test_the_person_does_not_come_back(app_client, database, admin):
     # A repeat of one of their stored orders is still answered (the storefront retrying), with no address.
     replay = await app_client.post(
         "/api/orders",
-        json={"order_number": "Q-1", "customer_id": person_id, "placed_at": "2026-10-01T10:00:00Z",
-              "items": [{"sku": "TEE-1", "quantity": 3, "unit_price": "18.00"}], "shipping": SHIPPING},
+        json={
+            "order_number": "Q-1",
+            "customer_id": person_id,
+            "placed_at": "2026-10-01T10:00:00Z",
+            "items": [{"sku": "TEE-1", "quantity": 3, "unit_price": "18.00"}],
+            "shipping": SHIPPING,
+        },
         headers=admin,
     )
     assert replay.status_code == 200
@@ -295,7 +339,7 @@ async def test_export_holds_every_order_item_consent_and_segment(app_client, dat
     person_id = shop["person"]["id"]
     response = await app_client.get(f"/api/customers/{person_id}/export", headers=admin)
     assert response.status_code == 200, response.text
-    assert f'customer-{person_id}-personal-data.json' in response.headers["content-disposition"]
+    assert f"customer-{person_id}-personal-data.json" in response.headers["content-disposition"]
     data = response.json()
     assert data["format"] == "shopcrm.personal-data.v1"
     assert data["customer"]["email"] == PERSON["email"].lower()
@@ -319,14 +363,20 @@ async def test_export_holds_every_order_item_consent_and_segment(app_client, dat
             select(func.count()).select_from(ConsentEvent).where(ConsentEvent.customer_id == person_id)
         )
     exported = sorted(
-        (o["order_number"], i["sku"], i["quantity"], Decimal(i["unit_price"])) for o in data["orders"] for i in o["items"]
+        (o["order_number"], i["sku"], i["quantity"], Decimal(i["unit_price"]))
+        for o in data["orders"]
+        for i in o["items"]
     )
     assert exported == expected
-    assert len(exported) == 4 and consent_rows == 3
+    assert len(exported) == 4
+    assert consent_rows == 3
     assert [o["order_number"] for o in data["orders"]] == ["Q-0", "Q-1", "Q-2"]
     first = data["orders"][0]
     assert first["shipping"]["address1"] == SHIPPING["address1"]
-    assert [(h["from_status"], h["to_status"]) for h in first["status_history"]] == [(None, "pending"), ("pending", "paid")]
+    assert [(h["from_status"], h["to_status"]) for h in first["status_history"]] == [
+        (None, "pending"),
+        ("pending", "paid"),
+    ]
     assert data["orders"][2]["status"] == "cancelled"
     assert sum(Decimal(i["line_total"]) for i in data["orders"][1]["items"]) == Decimal("54.00")
     assert data["segments"]["memberships"] == [
@@ -334,7 +384,8 @@ async def test_export_holds_every_order_item_consent_and_segment(app_client, dat
     ]
     assert [e["kind"] for e in data["segments"]["events"]] == ["left", "joined"]
     # Nothing of the bystander.
-    assert "bystander" not in response.text.lower() and "B-1" not in response.text
+    assert "bystander" not in response.text.lower()
+    assert "B-1" not in response.text
 
     log = (await app_client.get("/api/audit-log", params={"action": "customer.export"}, headers=admin)).json()
     assert len(log["items"]) == 1
@@ -358,8 +409,12 @@ async def test_only_admins_and_only_on_purpose(app_client, database, admin, make
         assert (await app_client.get("/api/audit-log", headers=headers)).status_code == 403
     assert (await app_client.get(f"/api/customers/{person_id}/export")).status_code == 401
     # A body that does not confirm is a 422 naming the field; nothing is erased.
-    for body, loc in [({}, "confirm"), ({"confirm": ""}, "confirm"), ({"confirm": "a\x00b"}, "confirm"),
-                      ({"confirm": PERSON["email"], "force": True}, "force")]:
+    for body, loc in [
+        ({}, "confirm"),
+        ({"confirm": ""}, "confirm"),
+        ({"confirm": "a\x00b"}, "confirm"),
+        ({"confirm": PERSON["email"], "force": True}, "force"),
+    ]:
         response = await app_client.post(f"/api/customers/{person_id}/erase", json=body, headers=admin)
         assert response.status_code == 422, response.text
         assert response.json()["error"]["details"][0]["loc"][-1] == loc

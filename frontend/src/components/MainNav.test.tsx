@@ -10,7 +10,7 @@ import { MainNav } from './MainNav';
 const Stub = () => null;
 
 describe('navigation registry', () => {
-  it('lists the seed pages after the Dashboard (the home page), then Users', () => {
+  it('lists the seed pages after the Dashboard (the home page), then the admin pages', () => {
     expect(APP_PAGES.map((p) => p.label)).toEqual([
       'Customers',
       'Segments',
@@ -18,16 +18,19 @@ describe('navigation registry', () => {
       'Orders',
       'Inventory',
       'Users',
+      'Audit log',
     ]);
   });
 
   it('shows a page meant for some roles only to them', () => {
-    const users = APP_PAGES.find((p) => p.path === '/users');
-    expect(users?.roles).toEqual(['admin']);
-    expect(pagesFor('admin').map((p) => p.path)).toContain('/users');
+    for (const path of ['/users', '/audit-log']) {
+      expect(APP_PAGES.find((p) => p.path === path)?.roles).toEqual(['admin']);
+      expect(pagesFor('admin').map((p) => p.path)).toContain(path);
+    }
     for (const role of ['marketer', 'viewer'] as const) {
       expect(pagesFor(role).map((p) => p.path)).not.toContain('/users');
-      expect(pagesFor(role)).toHaveLength(APP_PAGES.length - 1);
+      expect(pagesFor(role).map((p) => p.path)).not.toContain('/audit-log');
+      expect(pagesFor(role)).toHaveLength(APP_PAGES.length - 2);
     }
   });
 

@@ -9,11 +9,8 @@ export function csvHref(path: string, query: Readonly<Record<string, QueryValue>
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (key === 'limit' || key === 'cursor' || value === undefined || value === null) continue;
-    if (Array.isArray(value)) {
-      for (const item of value as readonly (string | number)[]) params.append(key, String(item));
-    } else {
-      params.set(key, String(value));
-    }
+    const values = typeof value === 'object' ? value : [value];
+    for (const item of values) params.append(key, String(item));
   }
   const search = params.toString();
   return search === '' ? path : `${path}?${search}`;

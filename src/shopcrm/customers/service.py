@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from shopcrm.config import Settings
 from shopcrm.core import csv_formats
 from shopcrm.core.counting import capped_count, capped_counts, planner_estimate
-from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.csv_export import csv_lines
+from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, in_list_order, keyset_page
 from shopcrm.core.types import day_end, day_start, normalize_email

@@ -36,7 +36,9 @@ def email_hash(email: str) -> str:
 
 async def is_suppressed(session: AsyncSession, email: str) -> bool:
     """Was this email's owner erased? (Then do not create or re-link a customer for it.)"""
-    found = await session.scalar(select(SuppressedEmail.email_hash).where(SuppressedEmail.email_hash == email_hash(email)))
+    found = await session.scalar(
+        select(SuppressedEmail.email_hash).where(SuppressedEmail.email_hash == email_hash(email))
+    )
     return found is not None
 
 

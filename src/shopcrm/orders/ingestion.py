@@ -101,7 +101,8 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
     created again, a different order under a used number is a 409.
 
     Refusals, in this order: an unknown SKU (404), a total too large (422), a used order number (the
-    replay rules), an unknown customer (404), an erased customer (409), not enough stock (409). Nothing is written for any of them.
+    replay rules), an unknown customer (404), an erased customer (409), not enough stock (409). Nothing is
+    written for any of them.
     """
     conn = await session.connection()
     driver = await postgres_driver(conn)

@@ -120,7 +120,8 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
 #   stock seen here is current;
 # - verdict: every SKU found, enough stock for each product over all its lines, and a total that fits;
 # - claim: the order row, only with a good verdict; nothing back when the number is taken or the customer
-#   does not exist or was erased (docs/privacy.md), and then every later part does nothing (each is conditional on claim);
+#   does not exist or was erased (docs/privacy.md), and then every later part does nothing (each is
+#   conditional on claim);
 # - items (in line order, so their identity values follow it), stock (the CHECK stock >= 0 would fail the
 #   whole statement if the verdict were ever wrong), moved (the ledger's "order taken" row per product, with
 #   the stock after it), buyer (one more counted order; LEAST and GREATEST

@@ -58,7 +58,9 @@ async def list_orders(
     responses=CSV_RESPONSES,
     dependencies=[Depends(single_valued(OrderFilters))],
 )
-async def export_csv(query: Annotated[OrderFilters, Query()], _: CurrentUser, database: AppDatabase) -> StreamingResponse:
+async def export_csv(
+    query: Annotated[OrderFilters, Query()], _: CurrentUser, database: AppDatabase
+) -> StreamingResponse:
     """The orders list (its filters and sort, every page) in ShopCRM's orders format: one row per order line."""
     statement = service.csv_query(query, capabilities_of(database.read_engine))
     return streamed_csv(database, "orders.csv", lambda conn: service.orders_csv(conn, statement))

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.auth.models import User
 from shopcrm.core import csv_formats
-from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.counting import capped_counts, column_shares, planner_estimate
+from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.driver import DriverQuery
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
@@ -484,7 +484,7 @@ def csv_query(query: OrderFilters, caps: Capabilities) -> Any:
     conditions = _list_conditions(query, caps, with_status=False, customers=customers)
     if query.status is not None:
         conditions.append(Order.status == query.status.value)
-    columns = {
+    columns: dict[str, Any] = {
         "order_number": Order.order_number,
         "placed_at": Order.placed_at,
         "status": Order.status,
@@ -502,7 +502,7 @@ def csv_query(query: OrderFilters, caps: Capabilities) -> Any:
         "shipping_postal_code": Order.shipping_postal_code,
         "shipping_country": Order.shipping_country,
     }
-    base = (
+    base: Select[Any] = (
         select(*(columns[name].label(name) for name in csv_formats.ORDERS))
         .join_from(Order, Customer, Customer.id == Order.customer_id)
         # Outer: an order with no lines (none is made today) still shows, with empty line columns.

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shopcrm.customers.schemas import CustomerOut
 from shopcrm.orders.models import OrderStatus
 
-PERSONAL_DATA_FORMAT = "shopcrm.personal-data.v1"
+PERSONAL_DATA_FORMAT: Literal["shopcrm.personal-data.v1"] = "shopcrm.personal-data.v1"
 
 
 class ConsentChange(BaseModel):

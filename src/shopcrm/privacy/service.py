@@ -57,7 +57,9 @@ async def personal_data(session: AsyncSession, *, customer_id: int, settings: Se
     customer = await customers_service.get_customer(session, customer_id)
     consent_rows = (
         await session.scalars(
-            select(ConsentEvent).where(ConsentEvent.customer_id == customer_id).order_by(ConsentEvent.at, ConsentEvent.id)
+            select(ConsentEvent)
+            .where(ConsentEvent.customer_id == customer_id)
+            .order_by(ConsentEvent.at, ConsentEvent.id)
         )
     ).all()
     data = PersonalData(

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DashboardGetData, DashboardGetErrors, DashboardGetResponses, DashboardVersionData, DashboardVersionErrors, DashboardVersionResponses, HealthGetData, HealthGetErrors, HealthGetResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryDetailsData, InventoryDetailsErrors, InventoryDetailsResponses, InventoryExportCsvData, InventoryExportCsvErrors, InventoryExportCsvResponses, InventoryListData, InventoryListErrors, InventoryListResponses, InventoryMovementsData, InventoryMovementsErrors, InventoryMovementsResponses, InventoryStatsData, InventoryStatsErrors, InventoryStatsResponses, InventoryUpdateData, InventoryUpdateErrors, InventoryUpdateResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthCreateTokenData, AuthCreateTokenErrors, AuthCreateTokenResponses, AuthListTokensData, AuthListTokensErrors, AuthListTokensResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRevokeTokenData, AuthRevokeTokenErrors, AuthRevokeTokenResponses, CustomersCreateData, CustomersCreateErrors, CustomersCreateResponses, CustomersDetailsData, CustomersDetailsErrors, CustomersDetailsResponses, CustomersEraseData, CustomersEraseErrors, CustomersEraseResponses, CustomersExportCsvData, CustomersExportCsvErrors, CustomersExportCsvResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersPersonalDataData, CustomersPersonalDataErrors, CustomersPersonalDataResponses, CustomersSegmentsData, CustomersSegmentsErrors, CustomersSegmentsResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DashboardGetData, DashboardGetErrors, DashboardGetResponses, DashboardVersionData, DashboardVersionErrors, DashboardVersionResponses, HealthGetData, HealthGetErrors, HealthGetResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryDetailsData, InventoryDetailsErrors, InventoryDetailsResponses, InventoryExportCsvData, InventoryExportCsvErrors, InventoryExportCsvResponses, InventoryListData, InventoryListErrors, InventoryListResponses, InventoryMovementsData, InventoryMovementsErrors, InventoryMovementsResponses, InventoryProductsCsvData, InventoryProductsCsvErrors, InventoryProductsCsvResponses, InventoryStatsData, InventoryStatsErrors, InventoryStatsResponses, InventoryUpdateData, InventoryUpdateErrors, InventoryUpdateResponses, OrdersCreateData, OrdersCreateErrors, OrdersCreateResponses, OrdersDetailsData, OrdersDetailsErrors, OrdersDetailsResponses, OrdersExportCsvData, OrdersExportCsvErrors, OrdersExportCsvResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, SegmentsChangesData, SegmentsChangesErrors, SegmentsChangesResponses, SegmentsCreateData, SegmentsCreateErrors, SegmentsCreateResponses, SegmentsDeleteData, SegmentsDeleteErrors, SegmentsDeleteResponses, SegmentsExplainData, SegmentsExplainErrors, SegmentsExplainResponses, SegmentsFieldsData, SegmentsFieldsErrors, SegmentsFieldsResponses, SegmentsGetData, SegmentsGetErrors, SegmentsGetResponses, SegmentsListData, SegmentsListErrors, SegmentsListResponses, SegmentsMembersCsvData, SegmentsMembersCsvErrors, SegmentsMembersCsvResponses, SegmentsMembersData, SegmentsMembersErrors, SegmentsMembersResponses, SegmentsPreviewData, SegmentsPreviewErrors, SegmentsPreviewResponses, SegmentsUpdateData, SegmentsUpdateErrors, SegmentsUpdateResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersListData, UsersListErrors, UsersListResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,19 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List
+ */
+export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/audit-log',
+    ...options
+});
 
 /**
  * Login
@@ -149,6 +162,21 @@ export const customersCreate = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Export Csv
+ *
+ * The customers list (its filters and sort, every page) in ShopCRM's customers format.
+ */
+export const customersExportCsv = <ThrowOnError extends boolean = false>(options?: Options<CustomersExportCsvData, ThrowOnError>) => (options?.client ?? client).get<CustomersExportCsvResponses, CustomersExportCsvErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/customers.csv',
+    ...options
+});
+
+/**
  * Update
  */
 export const customersUpdate = <ThrowOnError extends boolean = false>(options: Options<CustomersUpdateData, ThrowOnError>) => (options.client ?? client).put<CustomersUpdateResponses, CustomersUpdateErrors, ThrowOnError>({
@@ -175,6 +203,41 @@ export const customersDetails = <ThrowOnError extends boolean = false>(options: 
             type: 'apiKey'
         }],
     url: '/api/customers/{customer_id}/details',
+    ...options
+});
+
+/**
+ * Erase
+ *
+ * Erase the person's identifying data for good (GDPR article 17); orders stay as anonymous figures.
+ * `confirm` must be the customer's email. Audited.
+ */
+export const customersErase = <ThrowOnError extends boolean = false>(options: Options<CustomersEraseData, ThrowOnError>) => (options.client ?? client).post<CustomersEraseResponses, CustomersEraseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/customers/{customer_id}/erase',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Personal Data
+ *
+ * Everything ShopCRM holds about the customer (GDPR article 15) as one JSON document; audited.
+ */
+export const customersPersonalData = <ThrowOnError extends boolean = false>(options: Options<CustomersPersonalDataData, ThrowOnError>) => (options.client ?? client).get<CustomersPersonalDataResponses, CustomersPersonalDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/customers/{customer_id}/export',
     ...options
 });
 
@@ -352,6 +415,21 @@ export const ordersCreate = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
+ * Export Csv
+ *
+ * The orders list (its filters and sort, every page) in ShopCRM's orders format: one row per order line.
+ */
+export const ordersExportCsv = <ThrowOnError extends boolean = false>(options?: Options<OrdersExportCsvData, ThrowOnError>) => (options?.client ?? client).get<OrdersExportCsvResponses, OrdersExportCsvErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/orders.csv',
+    ...options
+});
+
+/**
  * Details
  */
 export const ordersDetails = <ThrowOnError extends boolean = false>(options: Options<OrdersDetailsData, ThrowOnError>) => (options.client ?? client).get<OrdersDetailsResponses, OrdersDetailsErrors, ThrowOnError>({
@@ -379,6 +457,21 @@ export const ordersUpdateStatus = <ThrowOnError extends boolean = false>(options
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Products Csv
+ *
+ * The inventory list's products in ShopCRM's products format, which the products import reads back.
+ */
+export const inventoryProductsCsv = <ThrowOnError extends boolean = false>(options?: Options<InventoryProductsCsvData, ThrowOnError>) => (options?.client ?? client).get<InventoryProductsCsvResponses, InventoryProductsCsvErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'shopcrm_session',
+            type: 'apiKey'
+        }],
+    url: '/api/products.csv',
+    ...options
 });
 
 /**

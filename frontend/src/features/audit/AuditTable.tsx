@@ -66,7 +66,7 @@ export function AuditList({ entries, loading }: { entries: AuditEntryOut[]; load
           </Text>
           <Text size="xs" c="dimmed">
             {formatDateTime(entry.at)} · {entry.actor_email ?? 'system'}
-            {entry.row_count !== null && ` · ${formatInteger(entry.row_count)} rows`}
+            {entry.row_count !== null && ` · ${formatInteger(entry.row_count)} ${entry.row_count === 1 ? 'row' : 'rows'}`}
           </Text>
         </li>
       ))}

@@ -38,7 +38,7 @@ export function PersonalDataSection({ customer }: { customer: CustomerOut }) {
           </Button>
         )}
       </Group>
-      <EraseModal customer={customer} opened={confirming} onClose={() => setConfirming(false)} />
+      {!erased && <EraseModal customer={customer} opened={confirming} onClose={() => setConfirming(false)} />}
     </section>
   );
 }

@@ -34,7 +34,10 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("changed_by_user_id", _big(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["changed_by_user_id"], ["users.id"], name=op.f("fk_consent_events_changed_by_user_id_users"), ondelete="SET NULL"
+            ["changed_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_consent_events_changed_by_user_id_users"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_consent_events_customer_id_customers"), ondelete="RESTRICT"
