@@ -27,7 +27,8 @@ APP_FACTORY = "bench.floor_app:app_from_env"
 class KeepAliveClient:
     """A minimal HTTP/1.1 keep-alive client, in the spirit of wrk: on a 2-core machine the client shares the
     CPU with the server and the database, and httpx spent about a quarter of a core on the ingestion load.
-    Requests are plain HTTP/1.1 over one connection; answers carry Content-Length or are chunked."""
+    Requests are plain HTTP/1.1 over one connection; answers carry Content-Length or are chunked (a streamed
+    CSV export)."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, headers: bytes) -> None:
         self.reader, self.writer, self.host, self.headers = reader, writer, host, headers
@@ -44,15 +45,20 @@ class KeepAliveClient:
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-        if fields.get("transfer-encoding", "").lower() == "chunked":  # a streamed answer (a CSV export)
-            parts = []
-            while True:
-                size = int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0], 16)
-                parts.append(await self.reader.readexactly(size + 2))
-                if size == 0:
-                    return status, b"".join(p[:-2] for p in parts)
-        return status, await self.reader.readexactly(int(fields["content-length"]))
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            return status, await self._chunks()
+        return status, await self.reader.readexactly(int(headers["content-length"]))
+
+    async def _chunks(self) -> bytes:
+        parts = []
+        while True:
+            size = int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0], 16)
+            if size == 0:
+                await self.reader.readuntil(b"\r\n")  # no trailers are sent: the empty line ends the body
+                return b"".join(parts)
+            parts.append(await self.reader.readexactly(size))
+            await self.reader.readexactly(2)
 
     async def get(self, path: str) -> tuple[int, bytes]:
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + self.headers + b"\r\n")

@@ -100,6 +100,14 @@ export const APP_PAGES: readonly AppPage[] = [
     icon: IconShieldUser,
     roles: ['admin'],
   },
+  {
+    path: '/audit-log',
+    page: () => import('./pages/AuditLog'),
+    label: 'Audit log',
+    description: 'Who downloaded or erased personal data, and imports.',
+    icon: IconShieldUser,
+    roles: ['admin'],
+  },
 ];
 
 export function canSee(page: AppPage, role: Role): boolean {

@@ -19,6 +19,7 @@ from shopcrm import __version__
 from shopcrm.analytics.rollup import RollupRefresher
 from shopcrm.analytics.router import router as dashboard_router
 from shopcrm.apidocs.router import docs_router
+from shopcrm.audit.router import router as audit_router
 from shopcrm.auth.router import router as auth_router
 from shopcrm.auth.router import users_router
 from shopcrm.auth.token_cache import TokenCache
@@ -31,6 +32,7 @@ from shopcrm.core.input_guard import InputGuard, state_rules_in_openapi
 from shopcrm.core.logging import configure_logging
 from shopcrm.core.middleware import BodySizeLimit, RequestLog, SecurityHeaders
 from shopcrm.core.static_assets import HashedAssets, asset_response, load_asset
+from shopcrm.customers.router import csv_router as customers_csv_router
 from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
@@ -40,8 +42,10 @@ from shopcrm.imports.router import router as imports_router
 from shopcrm.inventory.router import csv_router as inventory_csv_router
 from shopcrm.inventory.router import router as inventory_router
 from shopcrm.orders.customer_details import rehearse as rehearse_customer_details
+from shopcrm.orders.router import csv_router as orders_csv_router
 from shopcrm.orders.router import customer_details_router, product_details_router
 from shopcrm.orders.router import router as orders_router
+from shopcrm.privacy.router import router as privacy_router
 from shopcrm.segments.jobs import SegmentRefresher
 from shopcrm.segments.router import customer_segments_router
 from shopcrm.segments.router import router as segments_router
@@ -112,8 +116,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(customers_router)
+    app.include_router(customers_csv_router)
     app.include_router(customer_details_router)
+    app.include_router(privacy_router)
     app.include_router(orders_router)
+    app.include_router(orders_csv_router)
     app.include_router(segments_router)
     app.include_router(customer_segments_router)
     app.include_router(inventory_csv_router)
@@ -121,6 +128,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(product_details_router)
     app.include_router(dashboard_router)
     app.include_router(imports_router)
+    app.include_router(audit_router)
 
     # Outermost last: RequestLog > SecurityHeaders > UnexpectedErrors (its 500 gets the headers) >
     # BodySizeLimit > InputGuard (reads a body already size-limited) > the app.

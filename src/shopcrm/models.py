@@ -1,8 +1,9 @@
 """Every table, imported in one place so Alembic and the schema tests see the whole metadata."""
 
 from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, DailySales, RollupState
+from shopcrm.audit.models import AuditEntry
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
-from shopcrm.customers.models import Customer
+from shopcrm.customers.models import ConsentEvent, Customer, SuppressedEmail
 from shopcrm.db import Base
 from shopcrm.imports.models import DataImport, ImportProblem
 from shopcrm.inventory.models import Product, StockMovement
@@ -11,7 +12,9 @@ from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEve
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
+    "ConsentEvent",
     "Customer",
     "DailyCategorySales",
     "DailyProductSales",
@@ -29,6 +32,7 @@ __all__ = [
     "SegmentMembershipEvent",
     "SegmentRule",
     "StockMovement",
+    "SuppressedEmail",
     "User",
     "UserSession",
 ]

@@ -10,7 +10,7 @@ import { MainNav } from './MainNav';
 const Stub = () => null;
 
 describe('navigation registry', () => {
-  it('lists the seed pages after the Dashboard (the home page), then Import and Users', () => {
+  it('lists the seed pages after the Dashboard (the home page), then Import and the admin pages', () => {
     expect(APP_PAGES.map((p) => p.label)).toEqual([
       'Customers',
       'Segments',
@@ -19,17 +19,21 @@ describe('navigation registry', () => {
       'Inventory',
       'Import',
       'Users',
+      'Audit log',
     ]);
   });
 
   it('shows a page meant for some roles only to them', () => {
-    const users = APP_PAGES.find((p) => p.path === '/users');
-    expect(users?.roles).toEqual(['admin']);
-    expect(pagesFor('admin').map((p) => p.path)).toContain('/users');
+    for (const path of ['/users', '/audit-log']) {
+      expect(APP_PAGES.find((p) => p.path === path)?.roles).toEqual(['admin']);
+      expect(pagesFor('admin').map((p) => p.path)).toContain(path);
+    }
     for (const role of ['marketer', 'viewer'] as const) {
       expect(pagesFor(role).map((p) => p.path)).not.toContain('/users');
+      expect(pagesFor(role).map((p) => p.path)).not.toContain('/audit-log');
     }
-    expect(pagesFor('marketer')).toHaveLength(APP_PAGES.length - 1);
+    expect(pagesFor('marketer')).toHaveLength(APP_PAGES.length - 2);
+    expect(pagesFor('viewer')).toHaveLength(APP_PAGES.length - 3);
   });
 
   it('shows Import to the roles that write data, not to viewers', () => {

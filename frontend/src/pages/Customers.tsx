@@ -1,4 +1,4 @@
-import { Badge, Button } from '@mantine/core';
+import { Badge, Button, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 
@@ -22,6 +22,7 @@ import {
   pickFilters,
   toCustomersQuery,
 } from '@/features/customers/listState';
+import { csvHref } from '@/lib/csvHref';
 import { usePanelNavigation } from '@/lib/usePanelNavigation';
 import { useUrlListState } from '@/lib/useUrlListState';
 
@@ -62,11 +63,16 @@ export default function CustomersPage() {
       title="Customers"
       description="Every customer with their orders, spend and activity."
       actions={
-        writer && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ customer: null })}>
-            New customer
+        <Group gap="sm">
+          <Button component="a" href={csvHref('/api/customers.csv', query)} download variant="default" data-testid="export-csv">
+            Export CSV
           </Button>
-        )
+          {writer && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ customer: null })}>
+              New customer
+            </Button>
+          )}
+        </Group>
       }
       controls={
         <>

@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core';
 import { useMemo } from 'react';
 
 import type { OrderSort } from '@/api/client';
@@ -11,6 +12,7 @@ import { OrderList } from '@/features/orders/OrderList';
 import { OrdersTable } from '@/features/orders/OrdersTable';
 import { OrderStatusTabs } from '@/features/orders/OrderStatusTabs';
 import { PlacedDateRange } from '@/features/orders/PlacedDateRange';
+import { csvHref } from '@/lib/csvHref';
 import { humanize } from '@/lib/format';
 import { usePanelNavigation } from '@/lib/usePanelNavigation';
 import { useUrlListState } from '@/lib/useUrlListState';
@@ -57,6 +59,11 @@ export default function OrdersPage() {
     <ListPage
       title="Orders"
       description="Orders and their items, searchable and sortable."
+      actions={
+        <Button component="a" href={csvHref('/api/orders.csv', query)} download variant="default" data-testid="export-csv">
+          Export CSV
+        </Button>
+      }
       above={
         <OrderStatusTabs
           value={state.status}

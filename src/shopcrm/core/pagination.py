@@ -250,6 +250,17 @@ def _ordered(query: Select[Any], key: SortKey, id_col: Any, direction: Direction
     return query.order_by(*(c.asc() if direction == "asc" else c.desc() for c in cols))
 
 
+def in_list_order(query: Select[Any], key: SortKey, id_col: Any, direction: Direction) -> Select[Any]:
+    """`query` ordered exactly as `keyset_page` walks it, pages end to end (for an export of the whole list):
+    NULLs of a nullable key last ascending and first descending, by id among themselves."""
+    if not key.nullable:
+        return _ordered(query, key, id_col, direction)
+    column = key.columns[0]
+    if direction == "asc":
+        return query.order_by(column.asc().nulls_last(), id_col.asc())
+    return query.order_by(column.desc().nulls_first(), id_col.desc())
+
+
 async def _walk(
     session: AsyncSession,
     query: Select[Any],

@@ -7,7 +7,7 @@ import enum
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import Boolean, CheckConstraint, Identity, Index, Integer, String, false, func, text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Identity, Index, Integer, String, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime
@@ -57,6 +57,9 @@ class Customer(TimestampMixin, Base):
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Set when the person's identifying data was erased at their request (privacy/erasure.py): the row stays,
+    # anonymised and archived, so their orders keep a customer and the store's figures stay true.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'inactive', 'archived')", name="status_valid"),
@@ -90,6 +93,42 @@ class Customer(TimestampMixin, Base):
         ),
         Index("ix_customers_phone_range", "phone", info={"sqlite_only": True}).ddl_if(dialect="sqlite"),
     )
+
+
+class ConsentEvent(Base):
+    """A change of a customer's email consent made through the API: when, to what, by whom (consent history
+    for a data-subject request; the customer row holds only the current state)."""
+
+    __tablename__ = "consent_events"
+
+    id: Mapped[int] = mapped_column(BigId, Identity(), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="RESTRICT"))
+    email_consent: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # "api" (a user's edit) or "import"; NULL user for a process.
+    source: Mapped[str] = mapped_column(String(16))
+    changed_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index("ix_consent_events_customer_id", "customer_id", "at"),
+        Index(
+            "ix_consent_events_changed_by_user_id",
+            "changed_by_user_id",
+            postgresql_where=text("changed_by_user_id IS NOT NULL"),
+            sqlite_where=text("changed_by_user_id IS NOT NULL"),
+        ),
+    )
+
+
+class SuppressedEmail(Base):
+    """An email whose owner had their data erased, kept only as a one-way hash (customers/suppression.py) so
+    an import or a new customer record does not bring the person back. Deliberately nothing else: no
+    customer id, and the day rather than the moment, so the hash cannot be tied to the erased row."""
+
+    __tablename__ = "suppressed_emails"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    suppressed_on: Mapped[dt.date] = mapped_column(Date)
 
 
 STATISTICS_ROW_ID = 1

@@ -1,17 +1,21 @@
-"""HTTP for customers: list, details, create, update."""
+"""HTTP for customers: list (and its CSV), create, update."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
+from shopcrm.core.csv_response import CSV_RESPONSES, streamed_csv
+from shopcrm.core.deps import AppDatabase, AppSettings, Cursors, DbSession, ReadSession
+from shopcrm.core.engines import capabilities_of
 from shopcrm.core.params import IdPath
 from shopcrm.customers import service
 from shopcrm.customers.schemas import (
     CustomerCreate,
+    CustomerFilters,
     CustomerListQuery,
     CustomerOut,
     CustomerPage,
@@ -19,6 +23,7 @@ from shopcrm.customers.schemas import (
 )
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
+csv_router = APIRouter(tags=["customers"])
 
 
 @router.get("", response_model=CustomerPage, name="list")
@@ -41,12 +46,27 @@ async def list_customers(
 
 
 @router.post("", response_model=CustomerOut, status_code=status.HTTP_201_CREATED, name="create")
-async def create_customer(body: CustomerCreate, _: WriterUser, db: DbSession, settings: AppSettings) -> CustomerOut:
-    return service.to_out(await service.create_customer(db, data=body), settings)
+async def create_customer(body: CustomerCreate, user: WriterUser, db: DbSession, settings: AppSettings) -> CustomerOut:
+    return service.to_out(await service.create_customer(db, data=body, user_id=user.id), settings)
 
 
 @router.put("/{customer_id}", response_model=CustomerOut, name="update")
 async def update_customer(
-    customer_id: IdPath, body: CustomerUpdate, _: WriterUser, db: DbSession, settings: AppSettings
+    customer_id: IdPath, body: CustomerUpdate, user: WriterUser, db: DbSession, settings: AppSettings
 ) -> CustomerOut:
-    return service.to_out(await service.update_customer(db, customer_id=customer_id, data=body), settings)
+    customer = await service.update_customer(db, customer_id=customer_id, data=body, user_id=user.id)
+    return service.to_out(customer, settings)
+
+
+@csv_router.get(
+    "/api/customers.csv",
+    name="export_csv",
+    response_class=StreamingResponse,
+    responses=CSV_RESPONSES,
+)
+async def export_csv(
+    query: Annotated[CustomerFilters, Query()], _: CurrentUser, settings: AppSettings, database: AppDatabase
+) -> StreamingResponse:
+    """The customers list (its filters and sort, every page) in ShopCRM's customers format."""
+    statement = service.csv_query(query, settings, capabilities_of(database.read_engine))
+    return streamed_csv(database, "customers.csv", lambda conn: service.customers_csv(conn, statement))

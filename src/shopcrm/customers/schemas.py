@@ -72,6 +72,7 @@ class CustomerOut(BaseModel):
     country: str | None
     email_consent: bool
     unsubscribed_at: dt.datetime | None
+    erased_at: dt.datetime | None = Field(description="When the person's data was erased at their request")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -90,8 +91,9 @@ class CustomerSort(StrEnum):
     tier = "tier"
 
 
-class CustomerListQuery(BaseModel):
-    """Filters combine with AND; a range given upside down (min above max) simply matches nothing."""
+class CustomerFilters(BaseModel):
+    """The list's filters and sort (the list and its CSV export take the same). Filters combine with AND; a
+    range given upside down (min above max) simply matches nothing."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -115,6 +117,9 @@ class CustomerListQuery(BaseModel):
     email_consent: bool | None = None
     sort: CustomerSort = CustomerSort.created_at
     order: Literal["asc", "desc"] = "desc"
+
+
+class CustomerListQuery(CustomerFilters):
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(
         default=None,

@@ -1,24 +1,29 @@
-"""Customer rules and reads: listing with keyset pages, search, details with insights, create and edit."""
+"""Customer rules and reads: listing with keyset pages, search, the list as CSV, details with insights,
+create and edit (with the consent history and the suppression list)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, func, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.config import Settings
+from shopcrm.core import csv_formats
 from shopcrm.core.counting import capped_count, capped_counts, planner_estimate, table_rows
+from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
-from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
+from shopcrm.core.pagination import CursorCodec, Page, SortKey, in_list_order, keyset_page
 from shopcrm.core.types import day_end, day_start, normalize_email
 from shopcrm.customers import insights
-from shopcrm.customers.models import Customer
+from shopcrm.customers.models import ConsentEvent, Customer
 from shopcrm.customers.schemas import (
+    CustomerFilters,
     CustomerIn,
     CustomerListQuery,
     CustomerOut,
@@ -26,6 +31,7 @@ from shopcrm.customers.schemas import (
     Tier,
 )
 from shopcrm.customers.search import search_branches, search_condition
+from shopcrm.customers.suppression import is_suppressed
 from shopcrm.db import utcnow
 
 Out = TypeVar("Out", bound=CustomerOut)
@@ -55,7 +61,7 @@ def _tier_condition(tiers: list[Tier], settings: Settings) -> ColumnElement[bool
     return or_(*ranges)
 
 
-def list_conditions(query: CustomerListQuery, settings: Settings, caps: Capabilities) -> list[ColumnElement[bool]]:
+def list_conditions(query: CustomerFilters, settings: Settings, caps: Capabilities) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.q and (search := search_condition(query.q, caps)) is not None:
         conditions.append(search)
@@ -197,9 +203,16 @@ async def _ensure_email_free(session: AsyncSession, email: str, *, except_id: in
             "Another customer already has this email",
             details=[{"loc": ["body", "email"], "message": "already used by another customer", "type": "conflict"}],
         )
+    if await is_suppressed(session, email):
+        # The person asked for their data to be erased (docs/privacy.md): a record is not made again for them.
+        raise Conflict(
+            "This email belongs to a person whose data was erased at their request; it cannot be stored again",
+            details=[{"loc": ["body", "email"], "message": "erased at the person's request", "type": "suppressed"}],
+        )
 
 
-def _apply(customer: Customer, data: CustomerIn) -> None:
+def _apply(customer: Customer, data: CustomerIn) -> bool:
+    """Copy the editable fields; True when the email consent changed."""
     was_consenting = customer.email_consent
     for name in ("first_name", "last_name", "email", "phone", "status", "city", "country", "email_consent"):
         setattr(customer, name, getattr(data, name))
@@ -208,20 +221,63 @@ def _apply(customer: Customer, data: CustomerIn) -> None:
         customer.unsubscribed_at = utcnow()
     elif data.email_consent:
         customer.unsubscribed_at = None
+    return bool(was_consenting) != data.email_consent
 
 
-async def create_customer(session: AsyncSession, *, data: CustomerIn) -> Customer:
+def _consent_event(customer: Customer, user_id: int | None) -> ConsentEvent:
+    return ConsentEvent(
+        customer_id=customer.id,
+        email_consent=customer.email_consent,
+        at=utcnow(),
+        source="api",
+        changed_by_user_id=user_id,
+    )
+
+
+async def create_customer(session: AsyncSession, *, data: CustomerIn, user_id: int | None = None) -> Customer:
     await _ensure_email_free(session, data.email)
     customer = Customer(total_spend=Decimal("0"), total_orders=0, email_consent=False)
     _apply(customer, data)
     session.add(customer)
     await session.flush()
-    return customer
-
-
-async def update_customer(session: AsyncSession, *, customer_id: int, data: CustomerIn) -> Customer:
-    customer = await get_customer(session, customer_id)
-    await _ensure_email_free(session, data.email, except_id=customer.id)
-    _apply(customer, data)
+    # The consent the record starts with is the first row of its history, given or not.
+    session.add(_consent_event(customer, user_id))
     await session.flush()
     return customer
+
+
+async def update_customer(
+    session: AsyncSession, *, customer_id: int, data: CustomerIn, user_id: int | None = None
+) -> Customer:
+    customer = await get_customer(session, customer_id)
+    if customer.erased_at is not None:
+        raise Conflict(
+            "This customer's data was erased at their request; the record cannot be edited",
+            details=[{"loc": ["path", "customer_id"], "message": "erased", "type": "erased"}],
+        )
+    await _ensure_email_free(session, data.email, except_id=customer.id)
+    if _apply(customer, data):
+        session.add(_consent_event(customer, user_id))
+    await session.flush()
+    return customer
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+CSV_BATCH = 1000
+
+
+def csv_query(query: CustomerFilters, settings: Settings, caps: Capabilities) -> Any:
+    """The list's customers (same filters) in the list's order, as ShopCRM's customers format columns."""
+    columns = [getattr(Customer, name) for name in csv_formats.CUSTOMERS]
+    base = select(*columns).where(*list_conditions(query, settings, caps))
+    return in_list_order(base, SORT_KEYS[query.sort], Customer.id, query.order)
+
+
+async def customers_csv(conn: AsyncConnection, statement: Any) -> AsyncIterator[str]:
+    """`csv_query`'s rows as CSV text through a server-side cursor in batches: memory stays flat whatever
+    the list's length. `conn` must be in a transaction (see `Capabilities.streaming_isolation`)."""
+    yield csv_lines([csv_formats.CUSTOMERS])
+    result = await conn.stream(statement.execution_options(yield_per=CSV_BATCH))
+    async for batch in result.partitions():
+        yield csv_lines(batch)

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
+from shopcrm.core.csv_response import CSV_RESPONSES, streamed_csv
 from shopcrm.core.deps import Cursors, DbSession, ReadSession, get_database
-from shopcrm.core.engines import capabilities_of
 from shopcrm.core.params import IdPath
 from shopcrm.db import Database
 from shopcrm.inventory import service
@@ -90,20 +89,18 @@ async def export_csv(
     query: Annotated[InventoryFilters, Query()], _: CurrentUser, db: ReadSession, database: AppDatabase
 ) -> StreamingResponse:
     conditions = await service.list_conditions(db, query)  # bad filters are a 422 before anything streams
+    return streamed_csv(database, "inventory.csv", lambda conn: service.export_csv(conn, conditions))
 
-    isolation = capabilities_of(database.read_engine).streaming_isolation
 
-    async def body() -> AsyncIterator[str]:
-        # Its own connection on the read engine (the request's session ends before the body is streamed),
-        # in one transaction: the server-side cursor lives in it, and the file is one snapshot.
-        async with database.read_engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level=isolation)
-            async with conn.begin():
-                async for chunk in service.export_csv(conn, conditions):
-                    yield chunk
-
-    return StreamingResponse(
-        body(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="inventory.csv"'},
-    )
+@csv_router.get(
+    "/api/products.csv",
+    name="products_csv",
+    response_class=StreamingResponse,
+    responses=CSV_RESPONSES,
+)
+async def products_csv(
+    query: Annotated[InventoryFilters, Query()], _: CurrentUser, db: ReadSession, database: AppDatabase
+) -> StreamingResponse:
+    """The inventory list's products in ShopCRM's products format, which the products import reads back."""
+    conditions = await service.list_conditions(db, query)
+    return streamed_csv(database, "products.csv", lambda conn: service.products_csv(conn, conditions))

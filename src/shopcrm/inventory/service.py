@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from shopcrm.core import csv_formats
 from shopcrm.core.counting import capped_count
 from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.errors import InvalidInput, NotFound
@@ -343,3 +344,14 @@ async def export_csv(conn: AsyncConnection, conditions: list[ColumnElement[bool]
     result = await conn.stream(csv_query(conditions).execution_options(yield_per=CSV_BATCH))
     async for batch in result.partitions():
         yield csv_lines([*row, stock_state(row.stock, row.low_stock_threshold).value] for row in batch)
+
+
+async def products_csv(conn: AsyncConnection, conditions: list[ColumnElement[bool]]) -> AsyncIterator[str]:
+    """Every matching product in ShopCRM's products format (core/csv_formats.py), in the list's default
+    order, through a server-side cursor in batches. `conn` must be in a transaction."""
+    yield csv_lines([csv_formats.PRODUCTS])
+    columns = [getattr(Product, name) for name in csv_formats.PRODUCTS]
+    query = select(*columns).where(*conditions).order_by(Product.name, Product.id)
+    result = await conn.stream(query.execution_options(yield_per=CSV_BATCH))
+    async for batch in result.partitions():
+        yield csv_lines(batch)

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.core.driver import postgres_driver, sqlalchemy_errors
 from shopcrm.core.errors import Conflict, InvalidInput, NotFound
+from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import MovementKind
 from shopcrm.orders import queries
 from shopcrm.orders.schemas import (
@@ -99,7 +101,8 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
     created again, a different order under a used number is a 409.
 
     Refusals, in this order: an unknown SKU (404), a total too large (422), a used order number (the
-    replay rules), an unknown customer (404), not enough stock (409). Nothing is written for any of them.
+    replay rules), an unknown customer (404), an erased customer (409), not enough stock (409). Nothing is
+    written for any of them.
     """
     conn = await session.connection()
     driver = await postgres_driver(conn)
@@ -120,6 +123,13 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
             "No such customer",
             details=[{"loc": ["body", "customer_id"], "message": "no such customer", "type": "not_found"}],
         )
+    if await _erased(session, data.customer_id):
+        # Their data was erased at their request: a new order would tie a name and an address to the
+        # anonymised record again (docs/privacy.md). The storefront creates a new customer instead.
+        raise Conflict(
+            "This customer's data was erased at their request; create a new customer for a new order",
+            details=[{"loc": ["body", "customer_id"], "message": "erased", "type": "customer_erased"}],
+        )
     short = next((p.id for p, _, _ in order.lines if p.stock is not None and p.stock < order.wanted[p.id]), None)
     if short is None:
         # Only a concurrent change can get here (an order under this number that then vanished).
@@ -128,6 +138,11 @@ async def create_order(session: AsyncSession, *, data: OrderCreate) -> tuple[Ord
             details=[{"loc": ["body", "order_number"], "message": "changed concurrently", "type": "conflict"}],
         )
     raise _not_enough_stock(order, short)
+
+
+async def _erased(session: AsyncSession, customer_id: int) -> bool:
+    """Asked only after nothing was written, so the hot path pays nothing for it."""
+    return await session.scalar(select(Customer.erased_at).where(Customer.id == customer_id)) is not None
 
 
 def _new_order(data: OrderCreate, products: dict[str, _ProductRow], now: dt.datetime) -> _NewOrder:

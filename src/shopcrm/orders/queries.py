@@ -41,11 +41,12 @@ _ORDER_COLUMNS = [
 
 
 def _claim() -> Any:
-    """Insert the order row, claiming its number: no row back for a missing customer or a taken number."""
+    """Insert the order row, claiming its number: no row back for a missing or erased customer or a taken
+    number."""
     source = select(
         Customer.id,
         *(bindparam(name, type_=Order.__table__.c[name].type) for name in _ORDER_COLUMNS),
-    ).where(Customer.id == bindparam("customer_id"))
+    ).where(Customer.id == bindparam("customer_id"), Customer.erased_at.is_(None))
     return (
         sqlite.insert(Order)
         .from_select(["customer_id", *_ORDER_COLUMNS], source)
@@ -119,7 +120,8 @@ INSERT_STATUS_EVENT = insert(OrderStatusEvent).values(
 #   stock seen here is current;
 # - verdict: every SKU found, enough stock for each product over all its lines, and a total that fits;
 # - claim: the order row, only with a good verdict; nothing back when the number is taken or the customer
-#   does not exist, and then every later part does nothing (each is conditional on claim);
+#   does not exist or was erased (docs/privacy.md), and then every later part does nothing (each is
+#   conditional on claim);
 # - items (in line order, so their identity values follow it), stock (the CHECK stock >= 0 would fail the
 #   whole statement if the verdict were ever wrong), moved (the ledger's "order taken" row per product, with
 #   the stock after it), buyer (one more counted order; LEAST and GREATEST
@@ -156,7 +158,7 @@ WITH line AS (
            :currency::varchar, :shipping_name::varchar, :shipping_address1::varchar, :shipping_address2::varchar,
            :shipping_city::varchar, :shipping_postal_code::varchar, :shipping_country::varchar,
            :now::timestamptz, :now::timestamptz
-    FROM customers, verdict WHERE customers.id = :customer_id::bigint AND verdict.ok
+    FROM customers, verdict WHERE customers.id = :customer_id::bigint AND customers.erased_at IS NULL AND verdict.ok
     ON CONFLICT (order_number) DO NOTHING
     RETURNING id
 ), items AS (

@@ -5,16 +5,27 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession
+from shopcrm.core.csv_response import CSV_RESPONSES, streamed_csv
+from shopcrm.core.deps import AppDatabase, AppSettings, Cursors, DbSession, ReadSession
+from shopcrm.core.engines import capabilities_of
 from shopcrm.core.params import IdPath
 from shopcrm.inventory.schemas import ProductDetails
 from shopcrm.orders import customer_details as details
 from shopcrm.orders import ingestion, product_sales, service
-from shopcrm.orders.schemas import OrderCreate, OrderDetails, OrderListQuery, OrderPage, OrderStatusChange
+from shopcrm.orders.schemas import (
+    OrderCreate,
+    OrderDetails,
+    OrderFilters,
+    OrderListQuery,
+    OrderPage,
+    OrderStatusChange,
+)
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
+csv_router = APIRouter(tags=["orders"])
 # A customer's page spans customers and orders, so it is composed (and served) by the upper domain.
 customer_details_router = APIRouter(prefix="/api/customers", tags=["customers"])
 # So does a product's page (the product with its sales); main.py includes it after the inventory router.
@@ -38,6 +49,20 @@ async def list_orders(
         next_cursor=page.next_cursor,
         prev_cursor=page.prev_cursor,
     )
+
+
+@csv_router.get(
+    "/api/orders.csv",
+    name="export_csv",
+    response_class=StreamingResponse,
+    responses=CSV_RESPONSES,
+)
+async def export_csv(
+    query: Annotated[OrderFilters, Query()], _: CurrentUser, database: AppDatabase
+) -> StreamingResponse:
+    """The orders list (its filters and sort, every page) in ShopCRM's orders format: one row per order line."""
+    statement = service.csv_query(query, capabilities_of(database.read_engine))
+    return streamed_csv(database, "orders.csv", lambda conn: service.orders_csv(conn, statement))
 
 
 @router.get("/{order_id}", response_model=OrderDetails, name="details")

@@ -56,7 +56,9 @@ class OrderSort(StrEnum):
     order_number = "order_number"
 
 
-class OrderListQuery(StrictIn):
+class OrderFilters(StrictIn):
+    """The list's filters and sort (the list and its CSV export take the same)."""
+
     status: OrderStatus | None = Field(default=None, description="The status tab; all statuses when absent")
     q: str | None = Field(default=None, max_length=100, pattern=NO_NUL, description="Customer name or email prefix")
     order_number: str | None = Field(default=None, max_length=64, pattern=NO_NUL, description="Order number prefix")
@@ -65,6 +67,9 @@ class OrderListQuery(StrictIn):
     placed_to: Day | None = None
     sort: OrderSort = OrderSort.placed_at
     order: Literal["asc", "desc"] = "desc"
+
+
+class OrderListQuery(OrderFilters):
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(
         default=None,

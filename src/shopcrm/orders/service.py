@@ -4,19 +4,22 @@ and the detail panels. Taking a new order in is `orders/ingestion.py`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.auth.models import User
+from shopcrm.core import csv_formats
 from shopcrm.core.counting import capped_counts, column_shares, planner_estimate, table_rows
+from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.driver import DriverQuery
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.core.errors import Conflict, NotFound
-from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
+from shopcrm.core.pagination import CursorCodec, Page, SortKey, in_list_order, keyset_page
 from shopcrm.core.types import day_end, day_start
 from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import Customer
@@ -27,6 +30,7 @@ from shopcrm.orders.schemas import (
     CustomerBrief,
     OrderCreate,
     OrderDetails,
+    OrderFilters,
     OrderItemOut,
     OrderListQuery,
     OrderListRow,
@@ -166,7 +170,7 @@ SAMPLE_SCALE_CAP = 50_000
 
 
 def _list_conditions(
-    query: OrderListQuery,
+    query: OrderFilters,
     caps: Capabilities,
     *,
     with_status: bool,
@@ -479,6 +483,58 @@ def assemble_details(
         history=history,
         allowed_transitions=list(TRANSITIONS[status]),
     )
+
+
+# --- CSV ----------------------------------------------------------------------------------------------
+
+CSV_BATCH = 1000
+
+
+def csv_query(query: OrderFilters, caps: Capabilities) -> Any:
+    """The list's orders (same filters, same order), one row per line in ShopCRM's orders format. The search
+    is a subquery here (an export reads everything it finds; no page to answer fast)."""
+    search = search_condition(query.q, caps) if query.q else None
+    customers = Order.customer_id.in_(select(Customer.id).where(search)) if search is not None else None
+    conditions = _list_conditions(query, caps, with_status=False, customers=customers)
+    if query.status is not None:
+        conditions.append(Order.status == query.status.value)
+    columns: dict[str, Any] = {
+        "order_number": Order.order_number,
+        "placed_at": Order.placed_at,
+        "status": Order.status,
+        "currency": Order.currency,
+        "customer_email": Customer.email,
+        "total_amount": Order.total_amount,
+        "sku": Product.sku,
+        "product_name": Product.name,
+        "quantity": OrderItem.quantity,
+        "price": OrderItem.price,
+        "shipping_name": Order.shipping_name,
+        "shipping_address1": Order.shipping_address1,
+        "shipping_address2": Order.shipping_address2,
+        "shipping_city": Order.shipping_city,
+        "shipping_postal_code": Order.shipping_postal_code,
+        "shipping_country": Order.shipping_country,
+    }
+    base: Select[Any] = (
+        select(*(columns[name].label(name) for name in csv_formats.ORDERS))
+        .join_from(Order, Customer, Customer.id == Order.customer_id)
+        # Outer: an order with no lines (none is made today) still shows, with empty line columns.
+        .outerjoin(OrderItem, OrderItem.order_id == Order.id)
+        .outerjoin(Product, Product.id == OrderItem.product_id)
+        .where(*conditions)
+    )
+    # The list's order, then the lines of an order in the order they were written.
+    return in_list_order(base, SORT_KEYS[query.sort], Order.id, query.order).order_by(OrderItem.id)
+
+
+async def orders_csv(conn: AsyncConnection, statement: Any) -> AsyncIterator[str]:
+    """`csv_query`'s rows as CSV through a server-side cursor in batches (constant memory); `conn` must be in
+    a transaction (see `Capabilities.streaming_isolation`)."""
+    yield csv_lines([csv_formats.ORDERS])
+    result = await conn.stream(statement.execution_options(yield_per=CSV_BATCH))
+    async for batch in result.partitions():
+        yield csv_lines(batch)
 
 
 # --- writes ----------------------------------------------------------------------------------------

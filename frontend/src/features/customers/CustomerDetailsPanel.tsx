@@ -24,6 +24,8 @@ export type CustomerDetailsPanelProps = {
   actions?: (details: CustomerDetails) => ReactNode;
   /** The customer's segments (the segments feature's section, handed in by the page). */
   segments?: (customerId: number) => ReactNode;
+  /** A last section (an admin's personal-data actions, handed in by the page). */
+  footer?: (details: CustomerDetails) => ReactNode;
 };
 
 /** The store's currency: customer figures (spend, RFM) are summed in it. */
@@ -55,11 +57,13 @@ function CustomerBody({
   orderHref,
   actions,
   segments,
+  footer,
 }: {
   details: CustomerDetails;
   orderHref: (orderId: number) => string;
   actions?: ReactNode;
   segments?: ReactNode;
+  footer?: ReactNode;
 }) {
   const { customer, stats, tier, insights, recent_orders: orders } = details;
   const progress = tierProgress(tier, stats.lifetime_spend);
@@ -78,6 +82,11 @@ function CustomerBody({
     <Stack gap="lg">
       <Group justify="space-between" align="flex-start">
         <Group gap="xs">
+          {customer.erased_at !== null && (
+            <Badge color="gray" variant="filled" data-testid="erased-badge">
+              Personal data erased {formatDate(customer.erased_at)}
+            </Badge>
+          )}
           <StatusBadge status={customer.status} />
           <TierBadge tier={customer.tier} />
           {customer.email_consent ? (
@@ -242,6 +251,7 @@ function CustomerBody({
           </Table.ScrollContainer>
         )}
       </section>
+      {footer}
     </Stack>
   );
 }
@@ -265,6 +275,7 @@ export function CustomerDetailsPanel({
   orderHref,
   actions,
   segments,
+  footer,
 }: CustomerDetailsPanelProps) {
   const query = useCustomerDetails(customerId);
   const customer = query.data?.customer;
@@ -282,6 +293,7 @@ export function CustomerDetailsPanel({
             orderHref={orderHref}
             actions={actions?.(details)}
             segments={segments?.(details.customer.id)}
+            footer={footer?.(details)}
           />
         )}
       </DetailContent>

@@ -23,6 +23,7 @@ const CUSTOMER: CustomerOut = {
   country: 'SE',
   email_consent: true,
   unsubscribed_at: null,
+  erased_at: null,
   created_at: '2023-11-04T20:24:18Z',
   updated_at: '2023-11-04T20:24:18Z',
 };
