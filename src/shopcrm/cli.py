@@ -104,8 +104,10 @@ def demo_data(
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Refresh what is due now, then exit")] = False,
 ) -> None:
-    """Run background jobs: segment membership refreshes (any number of workers may run on PostgreSQL)."""
+    """Run background jobs: segment membership refreshes and the product forecasts (any number of workers may
+    run on PostgreSQL)."""
     from shopcrm.core.logging import configure_logging
+    from shopcrm.forecasting.jobs import ForecastRefresher
     from shopcrm.segments.jobs import SegmentRefresher
 
     settings = get_settings()
@@ -115,12 +117,18 @@ def worker(
         database = Database(settings)
         try:
             refresher = SegmentRefresher(database, settings)
+            forecasts = ForecastRefresher(database, settings)
             if once:
                 done = await refresher.run_once()
                 typer.echo(f"worker: {len(done)} segment(s) refreshed")
+                batch = await forecasts.run_once(force=True)
+                if batch is None:
+                    typer.echo("worker: another process is computing the forecasts; left to it")
+                else:
+                    typer.echo(f"worker: forecasts for {batch.products:,} products computed in {batch.took_ms:,} ms")
                 return
-            typer.echo("worker: refreshing segments; Ctrl+C stops")
-            await refresher.run_forever()
+            typer.echo("worker: refreshing segments and forecasts; Ctrl+C stops")
+            await asyncio.gather(refresher.run_forever(), forecasts.run_forever())
         finally:
             await database.dispose()
 

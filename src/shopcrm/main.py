@@ -33,6 +33,7 @@ from shopcrm.core.static_assets import HashedAssets, asset_response, load_asset
 from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
+from shopcrm.forecasting.jobs import ForecastRefresher
 from shopcrm.health.router import router as health_router
 from shopcrm.inventory.router import csv_router as inventory_csv_router
 from shopcrm.inventory.router import router as inventory_router
@@ -54,9 +55,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     statistics = StatisticsRefresher(database, interval_s=settings.stats_refresh_seconds)
     # On the embedded engine the server is the whole product: it refreshes segment members itself. Elsewhere
     # `shopcrm worker` processes do (segments/jobs.py).
-    segment_refresher = (
-        SegmentRefresher(database, settings) if capabilities_of(settings.database_url).embedded else None
-    )
+    embedded = capabilities_of(settings.database_url).embedded
+    segment_refresher = SegmentRefresher(database, settings) if embedded else None
+    # The forecasting batch too (after bringing the rollup up to date itself).
+    forecast_refresher = ForecastRefresher(database, settings) if embedded else None
     rollup = RollupRefresher(database, interval_s=settings.analytics_refresh_seconds, timezone=settings.store_timezone)
 
     @asynccontextmanager
@@ -69,9 +71,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         rollup.start()
         if segment_refresher is not None:
             segment_refresher.start()
+        if forecast_refresher is not None:
+            forecast_refresher.start()
         try:
             yield
         finally:
+            if forecast_refresher is not None:
+                await forecast_refresher.stop()
             if segment_refresher is not None:
                 await segment_refresher.stop()
             await rollup.stop()
@@ -94,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.customer_statistics = statistics
     app.state.analytics_rollup = rollup
+    app.state.forecast_refresher = forecast_refresher
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)

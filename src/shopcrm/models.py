@@ -4,7 +4,7 @@ from shopcrm.analytics.models import DailyCategorySales, DailyProductSales, Dail
 from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import Customer
 from shopcrm.db import Base
-from shopcrm.inventory.models import Product, StockMovement
+from shopcrm.inventory.models import ForecastRun, Product, ProductForecast, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
 
@@ -15,11 +15,13 @@ __all__ = [
     "DailyCategorySales",
     "DailyProductSales",
     "DailySales",
+    "ForecastRun",
     "LoginThrottle",
     "Order",
     "OrderItem",
     "OrderStatusEvent",
     "Product",
+    "ProductForecast",
     "RollupState",
     "Segment",
     "SegmentMember",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
-from shopcrm.core.deps import Cursors, DbSession, ReadSession, get_database
+from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession, get_database
 from shopcrm.core.engines import capabilities_of
 from shopcrm.core.params import IdPath, single_valued
 from shopcrm.db import Database
@@ -18,6 +18,7 @@ from shopcrm.inventory import service
 from shopcrm.inventory.schemas import (
     AdjustmentIn,
     AdjustmentOut,
+    ForecastSummary,
     InventoryFilters,
     InventoryListQuery,
     InventoryPage,
@@ -41,7 +42,7 @@ async def list_products(
 ) -> InventoryPage:
     page, total, exact = await service.list_products(db, query=query, cursors=cursors)
     return InventoryPage(
-        items=[service.to_out(row.Product) for row in page.rows],
+        items=[service.to_item(row.Product, row.ProductForecast) for row in page.rows],
         total=total,
         total_exact=exact,
         limit=query.limit,
@@ -53,6 +54,13 @@ async def list_products(
 @router.get("/stats", response_model=InventoryStats, name="stats")
 async def stats(_: CurrentUser, db: ReadSession) -> InventoryStats:
     return await service.stats(db)
+
+
+@router.get("/forecast", response_model=ForecastSummary, name="forecast")
+async def forecast(_: CurrentUser, db: ReadSession, settings: AppSettings) -> ForecastSummary:
+    """The latest forecasting batch: method, when, and its backtest (overall and per category) against the naive
+    baseline; the products per need level."""
+    return await service.forecast_summary(db, refresh_seconds=settings.forecast_refresh_seconds)
 
 
 @router.patch("/{product_id:int}", response_model=ProductOut, name="update")
