@@ -3,10 +3,11 @@
 `refresh_forecasts(database, settings=...)` brings the daily rollup up to date (analytics/rollup.py), then, if
 the stored forecasts are older than `SHOPCRM_FORECAST_REFRESH_SECONDS` (or `force`):
 1. reads every product and the rollup's daily units of the last `HISTORY_DAYS` closed store-local days, in
-   two statements on one snapshot (the read engine), into a (days x products) array;
+   two statements on one snapshot (the read engine), into a (days x products) array (on PostgreSQL the units
+   come as three arrays in one row, decoded by the driver in C: millions of rows cost seconds otherwise);
 2. computes, vectorised over all products (forecasting/methods.py): the chosen method's daily rate, the
    spread of daily units, the backtest of every method on the held-out last `HOLDOUT_DAYS` days; then the
-   advice per product (forecasting/advice.py);
+   advice per product (inventory/advice.py);
 3. replaces every `product_forecasts` row and the `forecast_runs` row in one short transaction.
 
 Single-flight: on PostgreSQL the write transaction first takes a transaction-scoped advisory lock without
@@ -36,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from shopcrm.analytics.queries import local_day
 from shopcrm.analytics.rollup import refresh_rollup
 from shopcrm.config import Settings
+from shopcrm.core.driver import postgres_driver
 from shopcrm.core.engines import capabilities_of
 from shopcrm.db import Database, utcnow
 from shopcrm.forecasting import backtest, queries
@@ -90,16 +92,25 @@ async def load_series(conn: AsyncConnection, *, today: dt.date, tz: ZoneInfo, da
     created = np.fromiter((local_day(p[4], tz).toordinal() for p in products), np.int64, n)
     y = np.zeros((days, n))
     origin = first_day.toordinal()
-    result = await conn.stream(
-        queries.daily_units(first_day, today - dt.timedelta(days=1)).execution_options(yield_per=READ_BATCH)
-    )
-    async for part in result.partitions():
-        pid = np.fromiter((r[0] for r in part), np.int64, len(part))
-        day = np.fromiter((r[1].toordinal() for r in part), np.int64, len(part)) - origin
-        units = np.fromiter((r[2] for r in part), np.float64, len(part))
+    last_day = today - dt.timedelta(days=1)
+
+    def place(pid: I64, day: I64, units: F64) -> None:
         col = np.minimum(np.searchsorted(ids, pid), max(n - 1, 0))
-        known = (ids[col] == pid) if n else np.zeros(len(part), dtype=bool)  # rollup rows outlive products
+        known = (ids[col] == pid) if n else np.zeros(len(pid), dtype=bool)  # rollup rows outlive products
         y[day[known], col[known]] = units[known]
+
+    raw = await postgres_driver(conn) if capabilities_of(conn).array_aggregates else None
+    if raw is not None:  # part of `conn`'s transaction: the same snapshot as the products
+        pids, offsets, units = await raw.fetchrow(queries.DAILY_UNIT_ARRAYS_SQL, first_day, last_day)
+        place(np.array(pids or [], np.int64), np.array(offsets or [], np.int64), np.array(units or [], np.float64))
+    else:
+        result = await conn.stream(queries.daily_units(first_day, last_day).execution_options(yield_per=READ_BATCH))
+        async for part in result.partitions():
+            place(
+                np.fromiter((r[0] for r in part), np.int64, len(part)),
+                np.fromiter((r[1].toordinal() for r in part), np.int64, len(part)) - origin,
+                np.fromiter((r[2] for r in part), np.float64, len(part)),
+            )
     sold = y > 0
     first_sale = np.where(sold.any(axis=0), sold.argmax(axis=0), days)
     start = np.minimum(np.clip(created - origin, 0, days), first_sale)
@@ -259,7 +270,15 @@ async def _read(database: Database, *, today: dt.date, tz: ZoneInfo) -> Series:
 async def write(session: AsyncSession, batch: Batch, *, now: dt.datetime, took_ms: int) -> None:
     """Replace every stored forecast and the run's row, in the caller's transaction."""
     await session.execute(queries.clear_forecasts())
-    if batch.rows:
+    conn = await session.connection()
+    raw = await postgres_driver(conn) if capabilities_of(conn).bulk_copy else None
+    if batch.rows and raw is not None:
+        # COPY in this transaction: 50,000 rows in a second, where an executemany INSERT took most of a minute.
+        columns = list(batch.rows[0])
+        await raw.copy_records_to_table(
+            ProductForecast.__tablename__, records=[tuple(r[c] for c in columns) for r in batch.rows], columns=columns
+        )
+    elif batch.rows:
         await session.execute(insert(ProductForecast), batch.rows)
     await session.execute(queries.clear_run())
     session.add(

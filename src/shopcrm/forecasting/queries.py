@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from shopcrm.analytics.models import DailyProductSales
+from shopcrm.core.driver import named_sql
 from shopcrm.inventory.models import FORECAST_RUN_ROW_ID, ForecastRun, Product, ProductForecast
 
 
@@ -24,6 +25,15 @@ def daily_units(first: dt.date, last: dt.date) -> Any:
     return select(DailyProductSales.product_id, DailyProductSales.day, DailyProductSales.units).where(
         DailyProductSales.day >= first, DailyProductSales.day <= last
     )
+
+
+# `daily_units` as three arrays in one row (engines with `array_aggregates`, run on the driver: SQLAlchemy's
+# per-element array processing cost more than the query): product ids, days since $1, units; days $1..$2.
+DAILY_UNIT_ARRAYS_SQL = named_sql(
+    "forecast_daily_unit_arrays",
+    "SELECT array_agg(product_id), array_agg(day - $1::date), array_agg(units) FROM daily_product_sales "
+    "WHERE day >= $1 AND day <= $2",
+)
 
 
 def latest_run() -> Any:
