@@ -80,7 +80,8 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     lines.append("")
     lines.append(
-        f"Database: `{args.url.rsplit('@', 1)[-1]}`; write: {'yes' if args.write else 'no'}; runs: {args.repeat}"
+        f"Database: `{args.url.rsplit('@', 1)[-1]}`; as of {today} (held out: the 30 days before); "
+        f"write: {'yes' if args.write else 'no'}; runs: {args.repeat}"
     )
     lines.append("")
     lines.append("| phase | median s | min s | max s |")

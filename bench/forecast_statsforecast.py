@@ -54,7 +54,7 @@ def main() -> None:
     )
     print(f"{len(cols):,} series, {len(frame):,} rows; frame built in {time.perf_counter() - t:.2f} s")
     for name in args.models:
-        model = getattr(sf_models, name)(**({"alpha_d": 0.1, "alpha_p": 0.05} if name == "TSB" else {}))
+        model = getattr(sf_models, name)(**({"alpha_d": 0.1, "alpha_p": 0.02} if name == "TSB" else {}))
         sf = StatsForecast(models=[model], freq="D", n_jobs=1)
         t = time.perf_counter()
         out = sf.forecast(df=frame, h=holdout)

@@ -24,7 +24,7 @@ def croston_sba(series: list[float], alpha: float = 0.1) -> float:
     return ses(sizes, alpha) / ses([float(x) for x in intervals], alpha) * (1 - alpha / 2)
 
 
-def tsb(series: list[float], alpha_demand: float = 0.1, alpha_probability: float = 0.05) -> float:
+def tsb(series: list[float], alpha_demand: float = 0.1, alpha_probability: float = 0.02) -> float:
     sizes = [v for v in series if v > 0]
     if not sizes:
         return 0.0

@@ -137,6 +137,84 @@ export type ApiTokenOut = {
 };
 
 /**
+ * BacktestOut
+ *
+ * This product's part of the latest backtest: the held-out days forecast from the days before them.
+ */
+export type BacktestOut = {
+    /**
+     * Error
+     *
+     * |forecast - sold| / sold; None when nothing sold
+     */
+    error: number | null;
+    /**
+     * First Day
+     */
+    first_day: string;
+    /**
+     * Forecast
+     */
+    forecast: number;
+    /**
+     * Last Day
+     */
+    last_day: string;
+    /**
+     * Naive
+     *
+     * The naive baseline's forecast: the 30 days before repeated
+     */
+    naive: number;
+    /**
+     * Naive Error
+     */
+    naive_error: number | null;
+    /**
+     * Sold
+     */
+    sold: number;
+};
+
+/**
+ * CategoryErrors
+ */
+export type CategoryErrors = {
+    /**
+     * Bias
+     */
+    bias: number | null;
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Forecast
+     */
+    forecast: number;
+    /**
+     * Naive Bias
+     */
+    naive_bias: number | null;
+    /**
+     * Naive Wape
+     */
+    naive_wape: number | null;
+    /**
+     * Products
+     */
+    products: number;
+    /**
+     * Sold
+     */
+    sold: number;
+    /**
+     * Wape
+     */
+    wape: number | null;
+};
+
+/**
  * CategoryFigures
  */
 export type CategoryFigures = {
@@ -936,6 +1014,158 @@ export type FieldOut = {
 };
 
 /**
+ * ForecastBrief
+ *
+ * A product's stored forecast and advice, as of `computed_at` (the stock then: `stock`).
+ */
+export type ForecastBrief = {
+    /**
+     * Computed At
+     */
+    computed_at: string;
+    /**
+     * Days Of Cover
+     *
+     * Days the stock lasts at the forecast rate; None: no sales expected
+     */
+    days_of_cover: number | null;
+    /**
+     * Forecast 30D
+     *
+     * Units expected to sell in the next 30 days
+     */
+    forecast_30d: number | null;
+    /**
+     * None when there is not enough history
+     */
+    need: Need | null;
+    /**
+     * Reason
+     *
+     * The need level (or the missing forecast) in words
+     */
+    reason: string;
+    /**
+     * Reorder Qty
+     */
+    reorder_qty: number | null;
+    status: ForecastStatus;
+    /**
+     * Stock
+     *
+     * The stock the advice was computed for
+     */
+    stock: number;
+    /**
+     * Stockout On
+     */
+    stockout_on: string | null;
+};
+
+/**
+ * ForecastStatus
+ */
+export type ForecastStatus = 'ok' | 'not_enough_history';
+
+/**
+ * ForecastSummary
+ *
+ * The latest forecasting batch: its method, its backtest against the naive baseline, the need levels.
+ */
+export type ForecastSummary = {
+    /**
+     * Backtested
+     */
+    backtested?: number | null;
+    /**
+     * Baseline
+     */
+    baseline?: string | null;
+    /**
+     * Categories
+     */
+    categories?: Array<CategoryErrors>;
+    /**
+     * Computed
+     *
+     * False until the batch first runs (then every other field is empty)
+     */
+    computed: boolean;
+    /**
+     * Computed At
+     */
+    computed_at?: string | null;
+    /**
+     * Forecasted
+     */
+    forecasted?: number | null;
+    /**
+     * History Days
+     */
+    history_days?: number | null;
+    /**
+     * Holdout First Day
+     */
+    holdout_first_day?: string | null;
+    /**
+     * Holdout Last Day
+     */
+    holdout_last_day?: string | null;
+    /**
+     * Horizon Days
+     */
+    horizon_days?: number | null;
+    /**
+     * Method
+     */
+    method?: string | null;
+    /**
+     * Method Label
+     */
+    method_label?: string | null;
+    /**
+     * Methods
+     *
+     * The chosen method first, then the others
+     */
+    methods?: Array<MethodErrors>;
+    /**
+     * Min History Days
+     */
+    min_history_days?: number | null;
+    /**
+     * Needs
+     *
+     * Products per need level, most urgent first
+     */
+    needs?: Array<NeedCount>;
+    /**
+     * Not Enough History
+     */
+    not_enough_history?: number | null;
+    /**
+     * Products
+     */
+    products?: number | null;
+    /**
+     * Refresh Seconds
+     */
+    refresh_seconds: number;
+    /**
+     * Review Days
+     */
+    review_days?: number | null;
+    /**
+     * Service Level
+     */
+    service_level?: number | null;
+    /**
+     * Took Ms
+     */
+    took_ms?: number | null;
+};
+
+/**
  * HealthOut
  */
 export type HealthOut = {
@@ -950,13 +1180,64 @@ export type HealthOut = {
 };
 
 /**
+ * InventoryItem
+ */
+export type InventoryItem = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Cost
+     */
+    cost: string | null;
+    /**
+     * None until the forecasting batch first runs
+     */
+    forecast: ForecastBrief | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Low Stock Threshold
+     */
+    low_stock_threshold: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Price
+     */
+    price: string;
+    /**
+     * Reorder Lead Days
+     */
+    reorder_lead_days: number;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Stock
+     */
+    stock: number;
+    stock_state: StockState;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * InventoryPage
  */
 export type InventoryPage = {
     /**
      * Items
      */
-    items: Array<ProductOut>;
+    items: Array<InventoryItem>;
     /**
      * Limit
      */
@@ -984,7 +1265,7 @@ export type InventoryPage = {
 /**
  * InventorySort
  */
-export type InventorySort = 'name' | 'sku' | 'category' | 'price' | 'cost' | 'stock';
+export type InventorySort = 'name' | 'sku' | 'category' | 'price' | 'cost' | 'stock' | 'need' | 'days_of_cover';
 
 /**
  * InventoryStats
@@ -993,7 +1274,7 @@ export type InventoryStats = {
     /**
      * Alerts
      *
-     * Out of stock first, then lowest stock against its threshold
+     * Low, out, or running out before the reorder lead time at the forecast rate: out of stock first, then the fewest days of cover, then the lowest stock against its threshold
      */
     alerts: Array<StockAlert>;
     /**
@@ -1096,6 +1377,44 @@ export type MembershipChange = {
 };
 
 /**
+ * MethodErrors
+ */
+export type MethodErrors = {
+    /**
+     * Bias
+     *
+     * sum (forecast - sold) / sum sold: positive forecasts too much
+     */
+    bias: number | null;
+    /**
+     * Forecast
+     */
+    forecast: number;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Products
+     */
+    products: number;
+    /**
+     * Sold
+     */
+    sold: number;
+    /**
+     * Wape
+     *
+     * sum |forecast - sold| / sum sold over the held-out days
+     */
+    wape: number | null;
+};
+
+/**
  * MoneyFigure
  */
 export type MoneyFigure = {
@@ -1173,6 +1492,24 @@ export type MovementPage = {
      * Prev Cursor
      */
     prev_cursor: string | null;
+};
+
+/**
+ * Need
+ *
+ * How soon to reorder (inventory/advice.py): critical > high > medium > low > none.
+ */
+export type Need = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * NeedCount
+ */
+export type NeedCount = {
+    need: Need;
+    /**
+     * Products
+     */
+    products: number;
 };
 
 /**
@@ -1545,13 +1882,19 @@ export type ProductDetails = {
      */
     days_of_cover: number | null;
     /**
+     * None until the forecasting batch first runs
+     */
+    forecast: ProductForecastOut | null;
+    /**
      * Forecast 30D
      *
-     * Not computed yet: null until forecasting runs
+     * The stored forecast of the next 30 days; null without one
      */
     forecast_30d: number | null;
     /**
      * Forecast Status
+     *
+     * ok, not enough history, or not computed yet
      */
     forecast_status: string;
     product: ProductOut;
@@ -1579,6 +1922,97 @@ export type ProductDetails = {
      * Velocity 90D
      */
     velocity_90d: number;
+};
+
+/**
+ * ProductForecastOut
+ */
+export type ProductForecastOut = {
+    /**
+     * None when the product has too little history for it
+     */
+    backtest: BacktestOut | null;
+    /**
+     * Computed At
+     */
+    computed_at: string;
+    /**
+     * Daily Rate
+     */
+    daily_rate: number | null;
+    /**
+     * Days Of Cover
+     *
+     * Days the stock lasts at the forecast rate; None: no sales expected
+     */
+    days_of_cover: number | null;
+    /**
+     * Demand Sd
+     *
+     * Standard deviation of daily units over the last 90 days
+     */
+    demand_sd: number | null;
+    /**
+     * Forecast 30D
+     *
+     * Units expected to sell in the next 30 days
+     */
+    forecast_30d: number | null;
+    /**
+     * History Days
+     */
+    history_days: number;
+    /**
+     * Lead Days
+     *
+     * The lead time the advice was computed with
+     */
+    lead_days: number;
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Method Label
+     */
+    method_label: string;
+    /**
+     * None when there is not enough history
+     */
+    need: Need | null;
+    /**
+     * Reason
+     *
+     * The need level (or the missing forecast) in words
+     */
+    reason: string;
+    /**
+     * Reorder Point
+     */
+    reorder_point: number | null;
+    /**
+     * Reorder Qty
+     */
+    reorder_qty: number | null;
+    /**
+     * Safety Stock
+     */
+    safety_stock: number | null;
+    /**
+     * Service Level
+     */
+    service_level: number;
+    status: ForecastStatus;
+    /**
+     * Stock
+     *
+     * The stock the advice was computed for
+     */
+    stock: number;
+    /**
+     * Stockout On
+     */
+    stockout_on: string | null;
 };
 
 /**
@@ -1945,6 +2379,12 @@ export type StockAlert = {
      */
     category: string;
     /**
+     * Days Of Cover
+     *
+     * At the latest forecast's rate; None without one
+     */
+    days_of_cover: number | null;
+    /**
      * Id
      */
     id: number;
@@ -1960,6 +2400,10 @@ export type StockAlert = {
      * Reason
      */
     reason: string;
+    /**
+     * Runs Out Before Lead Time
+     */
+    runs_out_before_lead_time: boolean;
     /**
      * Sku
      */
@@ -3298,6 +3742,12 @@ export type InventoryListData = {
          * Stock State
          */
         stock_state?: Array<StockState> | null;
+        /**
+         * Need
+         *
+         * Need levels of the latest forecast (repeatable)
+         */
+        need?: Array<Need> | null;
         sort?: InventorySort;
         /**
          * Order
@@ -3393,6 +3843,12 @@ export type InventoryExportCsvData = {
          * Stock State
          */
         stock_state?: Array<StockState> | null;
+        /**
+         * Need
+         *
+         * Need levels of the latest forecast (repeatable)
+         */
+        need?: Array<Need> | null;
     };
     url: '/api/inventory.csv';
 };
@@ -3444,6 +3900,63 @@ export type InventoryExportCsvResponses = {
      */
     200: unknown;
 };
+
+export type InventoryForecastData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/inventory/forecast';
+};
+
+export type InventoryForecastErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryForecastError = InventoryForecastErrors[keyof InventoryForecastErrors];
+
+export type InventoryForecastResponses = {
+    /**
+     * Successful Response
+     */
+    200: ForecastSummary;
+};
+
+export type InventoryForecastResponse = InventoryForecastResponses[keyof InventoryForecastResponses];
 
 export type InventoryStatsData = {
     body?: never;
