@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Integer, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.core.counting import capped_count
@@ -18,7 +18,7 @@ from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.errors import InvalidInput, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.db import utcnow
-from shopcrm.inventory.advice import NO_DEMAND_30D, advise, z_score
+from shopcrm.inventory.advice import advise, z_score
 from shopcrm.inventory.models import (
     FORECAST_RUN_ROW_ID,
     ForecastRun,
@@ -251,19 +251,18 @@ async def stats(session: AsyncSession) -> InventoryStats:
         low=sum(c.low for c in categories),
         out=sum(c.out for c in categories),
     )
-    # "Runs out before the lead time": the current stock lasts fewer days than the lead time at the latest
-    # forecast's rate (live stock and lead time, stored rate).
-    rate = ProductForecast.daily_rate
-    demand = rate * 30 >= NO_DEMAND_30D
-    early = and_(demand, Product.stock < rate * Product.reorder_lead_days)
+    # "Runs out before the lead time": the latest advice is critical (fewer days of cover than the lead time at
+    # the forecast rate; the stock as of the batch, or of the last receipt or count). Stored, so an index finds
+    # those products instead of arithmetic on every product.
+    early = ProductForecast.need_rank == int(NeedLevel.critical)
     alerting = or_(_STATE_CONDITIONS[StockState.out], _STATE_CONDITIONS[StockState.low], early)
-    cover = case((demand, (Product.stock * 1.0) / rate), else_=None)  # 1.0: no integer division on SQLite
+    cover = ProductForecast.days_of_cover
     # Urgency: out first, then the fewest days of cover (none: after those with one), then the least stock per
     # unit of threshold, then the fewest units, then the name.
     ratio = func.coalesce((Product.stock * 1.0) / func.nullif(Product.low_stock_threshold, 0), 0)
     rows = (
         await session.execute(
-            with_forecast(select(Product, rate.label("rate"), cover.label("cover"), early.label("early")))
+            with_forecast(select(Product, cover.label("cover"), early.label("early")))
             .where(alerting)
             .order_by(
                 Product.stock > 0,
@@ -277,11 +276,15 @@ async def stats(session: AsyncSession) -> InventoryStats:
             .limit(ALERTS_SHOWN)
         )
     ).all()
-    alerts_total = int(
-        await session.scalar(with_forecast(select(func.count()).select_from(Product)).where(alerting)) or 0
+    early_only = await session.scalar(
+        select(func.count())
+        .select_from(ProductForecast)
+        .join(Product, Product.id == ProductForecast.product_id)
+        .where(early, _STATE_CONDITIONS[StockState.in_stock])
     )
+    alerts_total = total.low + total.out + int(early_only or 0)
     alerts = []
-    for p, _rate, days, runs_out in rows:
+    for p, days, runs_out in rows:
         state = stock_state(p.stock, p.low_stock_threshold)
         if state == StockState.out:
             reason = "out of stock"
