@@ -8,7 +8,14 @@ import { collectBrowserErrors } from './browserErrors';
 // Users created by e2e/start-server.sh, on the demo data (seed 42) it loads.
 const ADMIN = { email: 'admin@example.com', password: 'e2e-Password-1' };
 
-type Product = { id: number; name: string; sku: string; price: string; stock: number };
+type Product = {
+  id: number;
+  name: string;
+  sku: string;
+  price: string;
+  stock: number;
+  forecast: { need: string | null; reason: string } | null;
+};
 type ProductPage = { items: Product[]; total: number; next_cursor: string | null };
 
 async function logIn(page: Page) {
@@ -35,6 +42,7 @@ async function allProducts(page: Page, query: string): Promise<Product[]> {
 }
 
 test('filter inventory by price range, export what is shown, receive stock and see its movement', async ({ page }) => {
+  test.setTimeout(60_000); // the product panel also draws its forecast chart; this 2-core machine is shared
   const errors = collectBrowserErrors(page);
   await logIn(page);
   await page.getByRole('link', { name: 'Inventory' }).first().click();
@@ -68,7 +76,10 @@ test('filter inventory by price range, export what is shown, receive stock and s
   const download = await downloading;
   const csv = await readFile(await download.path(), 'utf8');
   const lines = csv.trim().split(/\r\n/);
-  expect(lines[0]).toBe('id,sku,name,category,price,cost,stock,low_stock_threshold,reorder_lead_days,stock_state');
+  expect(lines[0]).toBe(
+    'id,sku,name,category,price,cost,stock,low_stock_threshold,reorder_lead_days,stock_state,' +
+      'forecast_status,forecast_30d,days_of_cover,stockout_on,need,reorder_qty,need_reason,forecast_computed_at',
+  );
   const skus = lines.slice(1).map((line) => line.split(',')[1]);
   expect(skus).toEqual(expected.map((p) => p.sku));
 
@@ -88,5 +99,53 @@ test('filter inventory by price range, export what is shown, receive stock and s
   await expect(movement).toContainText((product.stock + 7).toLocaleString('en-US'));
 
   // Chromium logs the 401 of `me` before logging in as a console error.
+  expect(errors.filter((e) => !(e.includes('status of 401') && /\/api\/auth\/(me|login)\b/.test(e)))).toEqual([]);
+});
+
+test('filter inventory by need level, see the reason and export those products', async ({ page }) => {
+  test.setTimeout(60_000);
+  const errors = collectBrowserErrors(page);
+  await logIn(page);
+  // The server computes the forecasts in the background at start-up.
+  await expect
+    .poll(async () => ((await (await page.request.get('/api/inventory/forecast')).json()) as { computed: boolean }).computed, {
+      timeout: 20_000,
+    })
+    .toBe(true);
+  await page.goto('/inventory');
+  await expect(page.getByLabel('Forecast accuracy')).toContainText('Forecast error, last 30 days');
+  await expect(page.getByLabel('Forecast accuracy')).toContainText('naive');
+
+  await page.getByRole('combobox', { name: 'Need' }).click();
+  await page.getByRole('option', { name: 'Critical', exact: true }).click();
+  await page.getByRole('option', { name: 'High', exact: true }).click();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/need=critical/);
+  await expect(page).toHaveURL(/need=high/);
+
+  const expected = await allProducts(page, 'need=critical&need=high&sort=name&order=asc');
+  expect(expected.length).toBeGreaterThan(0);
+  for (const p of expected) expect(['critical', 'high']).toContain(p.forecast?.need);
+  const rows = page.getByTestId('product-row');
+  await expect(rows).toHaveCount(Math.min(expected.length, 25));
+  await expect(page.getByRole('table', { name: 'Products' })).toHaveAttribute('aria-busy', 'false');
+  for (const text of await rows.allInnerTexts()) expect(text).toMatch(/critical|high/i);
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csv = await readFile(await (await downloading).path(), 'utf8');
+  const lines = csv.trim().split(/\r\n/).slice(1);
+  expect(lines.map((line) => line.split(',')[1])).toEqual(expected.map((p) => p.sku));
+  for (const line of lines) expect(line).toMatch(/,(critical|high),\d+,/);
+
+  // The product's panel gives the reason, the suggested order and the forecast's past error.
+  const first = expected[0];
+  if (first === undefined) throw new Error('no product in need');
+  await rows.first().getByRole('link', { name: first.name }).click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByTestId('need-reason')).toHaveText(first.forecast?.reason ?? '');
+  await expect(drawer.getByTestId('backtest-sentence')).toContainText('Past error');
+  await expect(drawer.getByLabel('Chart of units sold per day and the forecast')).toBeVisible();
+
   expect(errors.filter((e) => !(e.includes('status of 401') && /\/api\/auth\/(me|login)\b/.test(e)))).toEqual([]);
 });

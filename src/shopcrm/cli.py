@@ -104,9 +104,10 @@ def demo_data(
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Refresh what is due now, then exit")] = False,
 ) -> None:
-    """Run background jobs: segment membership refreshes and imports (any number of workers may run on
-    PostgreSQL: each import is claimed by one of them)."""
+    """Run background jobs: segment membership refreshes, imports and the product forecasts (any number of
+    workers may run on PostgreSQL: each import is claimed by one of them)."""
     from shopcrm.core.logging import configure_logging
+    from shopcrm.forecasting.jobs import ForecastRefresher
     from shopcrm.imports.jobs import ImportRunner
     from shopcrm.segments.jobs import SegmentRefresher
 
@@ -118,13 +119,19 @@ def worker(
         try:
             refresher = SegmentRefresher(database, settings)
             imports = ImportRunner(database, settings)
+            forecasts = ForecastRefresher(database, settings)
             if once:
                 done = await refresher.run_once()
                 ran = await imports.run_once()
                 typer.echo(f"worker: {len(done)} segment(s) refreshed, {len(ran)} import(s) run")
+                batch = await forecasts.run_once(force=True)
+                if batch is None:
+                    typer.echo("worker: another process is computing the forecasts; left to it")
+                else:
+                    typer.echo(f"worker: forecasts for {batch.products:,} products computed in {batch.took_ms:,} ms")
                 return
-            typer.echo("worker: refreshing segments and running imports; Ctrl+C stops")
-            await asyncio.gather(refresher.run_forever(), imports.run_forever())
+            typer.echo("worker: refreshing segments and forecasts and running imports; Ctrl+C stops")
+            await asyncio.gather(refresher.run_forever(), imports.run_forever(), forecasts.run_forever())
         finally:
             await database.dispose()
 

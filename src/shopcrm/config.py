@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     # The dashboard's daily rollup is brought up to date by each server process at start-up and then every
     # this many seconds (0: at start-up only); days changed since are read live, so figures are always exact.
     analytics_refresh_seconds: int = Field(default=60, ge=0)
+    # Demand forecasts and reorder advice for every product (forecasting/jobs.py) are recomputed in one batch,
+    # after a rollup refresh, when the stored ones are older than this: by `shopcrm worker` processes, and on
+    # SQLite by `shopcrm serve` itself. 0: once at start-up (or `shopcrm worker --once`) only.
+    forecast_refresh_seconds: int = Field(default=3600, ge=0)
+    # The chance of not running out during a reorder's lead time that the safety stock is sized for.
+    forecast_service_level: float = Field(default=0.95, ge=0.5, le=0.999)
 
     # Imports (imports/): uploaded files are kept here until their import ends (then deleted: they hold customer
     # data). Every process that runs imports (`shopcrm serve` on SQLite, `shopcrm worker` on PostgreSQL) must

@@ -36,6 +36,7 @@ from shopcrm.customers.router import csv_router as customers_csv_router
 from shopcrm.customers.router import router as customers_router
 from shopcrm.customers.statistics import StatisticsRefresher
 from shopcrm.db import Database
+from shopcrm.forecasting.jobs import ForecastRefresher
 from shopcrm.health.router import router as health_router
 from shopcrm.imports.jobs import ImportRunner
 from shopcrm.imports.router import router as imports_router
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     segment_refresher = SegmentRefresher(database, settings) if embedded else None
     # Imports likewise: `shopcrm worker` runs them on PostgreSQL, the server itself on SQLite (imports/jobs.py).
     import_runner = ImportRunner(database, settings) if embedded else None
+    # The forecasting batch too (after bringing the rollup up to date itself).
+    forecast_refresher = ForecastRefresher(database, settings) if embedded else None
     rollup = RollupRefresher(database, interval_s=settings.analytics_refresh_seconds, timezone=settings.store_timezone)
 
     @asynccontextmanager
@@ -80,11 +83,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             segment_refresher.start()
         if import_runner is not None:
             import_runner.start()
+        if forecast_refresher is not None:
+            forecast_refresher.start()
         try:
             yield
         finally:
             if import_runner is not None:
                 await import_runner.stop()
+            if forecast_refresher is not None:
+                await forecast_refresher.stop()
             if segment_refresher is not None:
                 await segment_refresher.stop()
             await rollup.stop()
@@ -108,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.customer_statistics = statistics
     app.state.analytics_rollup = rollup
     app.state.import_runner = import_runner
+    app.state.forecast_refresher = forecast_refresher
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
 
     install_error_handlers(app)

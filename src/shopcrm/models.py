@@ -6,7 +6,7 @@ from shopcrm.auth.models import ApiToken, LoginThrottle, User, UserSession
 from shopcrm.customers.models import ConsentEvent, Customer, SuppressedEmail
 from shopcrm.db import Base
 from shopcrm.imports.models import DataImport, ImportProblem
-from shopcrm.inventory.models import Product, StockMovement
+from shopcrm.inventory.models import ForecastRun, Product, ProductForecast, StockMovement
 from shopcrm.orders.models import Order, OrderItem, OrderStatusEvent
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
 
@@ -20,12 +20,14 @@ __all__ = [
     "DailyProductSales",
     "DailySales",
     "DataImport",
+    "ForecastRun",
     "ImportProblem",
     "LoginThrottle",
     "Order",
     "OrderItem",
     "OrderStatusEvent",
     "Product",
+    "ProductForecast",
     "RollupState",
     "Segment",
     "SegmentMember",

@@ -1,18 +1,21 @@
-import { Anchor, Button, Group, MultiSelect, NumberInput, Paper, SimpleGrid, Text } from '@mantine/core';
+import { Anchor, Button, Group, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import type { InventorySort } from '@/api/client';
-import { useInventoryList, useInventoryStats } from '@/api/queries/inventory';
+import { useForecastSummary, useInventoryList, useInventoryStats } from '@/api/queries/inventory';
 import { useCurrentUser, canWrite } from '@/components/currentUser';
 import { ListPage } from '@/components/ListPage';
 import { SearchInput } from '@/components/SearchInput';
 import { SortSelect } from '@/components/SortSelect';
 import type { SortOption } from '@/components/SortSelect';
+import { ForecastPanel } from '@/features/inventory/ForecastPanel';
 import { InventoryCards, InventoryTable } from '@/features/inventory/InventoryTable';
 import {
   csvExportHref,
   inventoryListCodec,
+  NEED_LABELS,
+  NEED_LEVELS,
   priceRangeError,
   STOCK_STATE_LABELS,
   STOCK_STATES,
@@ -27,6 +30,8 @@ import { useUrlListState } from '@/lib/useUrlListState';
 const SORT_OPTIONS: readonly SortOption<InventorySort>[] = [
   { sort: 'name', dir: 'asc', label: 'Name' },
   { sort: 'stock', dir: 'asc', label: 'Least stock' },
+  { sort: 'need', dir: 'desc', label: 'Most urgent need' },
+  { sort: 'days_of_cover', dir: 'asc', label: 'Fewest days of cover' },
   { sort: 'price', dir: 'desc', label: 'Highest price' },
   { sort: 'price', dir: 'asc', label: 'Lowest price' },
   { sort: 'sku', dir: 'asc', label: 'SKU' },
@@ -70,6 +75,7 @@ function PriceInput({ label, value, onCommit, error }: { label: string; value: n
 
 function Figures() {
   const stats = useInventoryStats();
+  const forecast = useForecastSummary();
   if (stats.data === undefined) return null;
   const s = stats.data;
   const items = [
@@ -81,18 +87,21 @@ function Figures() {
     { label: 'Out of stock', value: formatInteger(s.out) },
   ];
   return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm" aria-label="Stock figures">
-      {items.map((item) => (
-        <Paper key={item.label} withBorder radius="md" p="sm">
-          <Text size="xs" c="dimmed">
-            {item.label}
-          </Text>
-          <Text fw={700} size="md">
-            {item.value}
-          </Text>
-        </Paper>
-      ))}
-    </SimpleGrid>
+    <Stack gap="sm">
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm" aria-label="Stock figures">
+        {items.map((item) => (
+          <Paper key={item.label} withBorder radius="md" p="sm">
+            <Text size="xs" c="dimmed">
+              {item.label}
+            </Text>
+            <Text fw={700} size="md">
+              {item.value}
+            </Text>
+          </Paper>
+        ))}
+      </SimpleGrid>
+      {forecast.data !== undefined && <ForecastPanel summary={forecast.data} />}
+    </Stack>
   );
 }
 
@@ -121,14 +130,19 @@ export default function InventoryPage() {
     });
   const rangeError = priceRangeError(state.minPrice, state.maxPrice);
   const filtering =
-    state.q !== '' || state.categories.length > 0 || state.minPrice !== undefined || state.maxPrice !== undefined || state.states.length > 0;
-  const clearAll = () => update({ q: '', categories: [], minPrice: undefined, maxPrice: undefined, states: [] });
+    state.q !== '' ||
+    state.categories.length > 0 ||
+    state.minPrice !== undefined ||
+    state.maxPrice !== undefined ||
+    state.states.length > 0 ||
+    state.needs.length > 0;
+  const clearAll = () => update({ q: '', categories: [], minPrice: undefined, maxPrice: undefined, states: [], needs: [] });
   const categories = (stats.data?.categories ?? []).map((c) => c.category);
 
   return (
     <ListPage
       title="Inventory"
-      description="Products and stock levels, with low-stock alerts."
+      description="Products and stock levels, with low-stock alerts and the predicted need to reorder."
       actions={
         <Button component="a" href={csvExportHref(state)} download variant="default" data-testid="export-csv">
           Export CSV
@@ -165,6 +179,15 @@ export default function InventoryPage() {
             data={STOCK_STATES.map((s) => ({ value: s, label: STOCK_STATE_LABELS[s] }))}
             value={state.states}
             onChange={(value) => update({ states: parseEnumList(value, STOCK_STATES) })}
+            clearable
+            w={{ base: '100%', sm: 200 }}
+          />
+          <MultiSelect
+            label="Need"
+            placeholder={state.needs.length === 0 ? 'Any' : undefined}
+            data={NEED_LEVELS.map((n) => ({ value: n, label: NEED_LABELS[n] }))}
+            value={state.needs}
+            onChange={(value) => update({ needs: parseEnumList(value, NEED_LEVELS) })}
             clearable
             w={{ base: '100%', sm: 200 }}
           />

@@ -37,6 +37,9 @@ class Capabilities:
     array_parameters: bool
     # Advisory locks (`pg_try_advisory_xact_lock`), so one of many server processes runs a background job.
     advisory_locks: bool
+    # `array_agg(col)` returns a column's values as one array, which the driver decodes in C: millions of
+    # numbers read in one row instead of millions of rows (the forecasting batch's read).
+    array_aggregates: bool
     # Timestamps are stored without a zone (as UTC) and come back naive.
     naive_timestamps: bool
     # A file in this process: one writer at a time, so reads and writes share one engine, and the folder
@@ -62,6 +65,7 @@ POSTGRESQL = Capabilities(
     percentiles=True,
     array_parameters=True,
     advisory_locks=True,
+    array_aggregates=True,
     naive_timestamps=False,
     embedded=False,
     alters_by_rebuild=False,
@@ -79,6 +83,7 @@ SQLITE = Capabilities(
     percentiles=False,
     array_parameters=False,
     advisory_locks=False,
+    array_aggregates=False,
     naive_timestamps=True,
     embedded=True,
     alters_by_rebuild=True,

@@ -134,6 +134,9 @@ class SortKey:
     columns: tuple[Any, ...]  # columns or typed SQL expressions
     nullable: bool = False  # only for single-column keys
     unique: bool = False  # the columns alone order rows totally (the id is then not needed)
+    # The id to pair with the columns where they are not NULL, when they belong to a LEFT JOINed table: its own
+    # key (equal to the row's id there), so (column, its key) is one index of that table to seek in.
+    tiebreak: Any = None
     checks: tuple[ValueCheck, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -232,6 +235,7 @@ def _typed(value: Any, column: ColumnElement[Any]) -> ColumnElement[Any]:
 
 def _after(key: SortKey, id_col: Any, direction: Direction, cursor: Cursor) -> ColumnElement[bool]:
     """Rows strictly after the cursor's row in (columns..., id) order, non-NULL values only."""
+    id_col = id_col if key.tiebreak is None else key.tiebreak
     if key.unique:
         left: ColumnElement[Any] = tuple_(*key.columns) if len(key.columns) > 1 else key.columns[0]
         right: ColumnElement[Any] = (
@@ -246,6 +250,7 @@ def _after(key: SortKey, id_col: Any, direction: Direction, cursor: Cursor) -> C
 
 
 def _ordered(query: Select[Any], key: SortKey, id_col: Any, direction: Direction) -> Select[Any]:
+    id_col = id_col if key.tiebreak is None else key.tiebreak
     cols = [*key.columns] if key.unique else [*key.columns, id_col]
     return query.order_by(*(c.asc() if direction == "asc" else c.desc() for c in cols))
 

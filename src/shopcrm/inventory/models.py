@@ -1,12 +1,26 @@
-"""Product table (the catalog and its stock) and the stock ledger (every change of stock, one row each)."""
+"""Product table (the catalog and its stock), the stock ledger (every change of stock, one row each), and the
+stored demand forecasts with their reorder advice (written in one batch by forecasting/jobs.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, Integer, String, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopcrm.db import Base, BigId, Money, TimestampMixin, UTCDateTime, utcnow
@@ -84,3 +98,80 @@ class StockMovement(Base):
         Index("ix_stock_movements_product_id", "product_id", "id"),
         Index("ix_stock_movements_user_id", "user_id"),
     )
+
+
+def Figure() -> Numeric[float]:  # noqa: N802 - reads as a type in model declarations
+    """A forecast figure (units, units a day): exact NUMERIC in the database, a float in Python."""
+    return Numeric(14, 4, asdecimal=False)
+
+
+class NeedLevel(enum.IntEnum):
+    """How soon a product must be reordered, as stored (`need_rank`): a higher rank is more urgent."""
+
+    none = 0
+    low = 1
+    medium = 2
+    high = 3
+    critical = 4
+
+
+class ForecastStatus(enum.StrEnum):
+    ok = "ok"
+    not_enough_history = "not_enough_history"
+
+
+class ProductForecast(Base):
+    """A product's demand forecast and reorder advice as of `computed_at` (its stock then is `stock`).
+
+    Every row is replaced by each batch; a product added since has no row until the next one. The backtest
+    columns are this product's part of the batch's backtest: what the method and the naive baseline forecast
+    for the held-out last days from the history before them, and what sold (NULL: too little history)."""
+
+    __tablename__ = "product_forecasts"
+
+    product_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    status: Mapped[str] = mapped_column(String(24))
+    history_days: Mapped[int] = mapped_column(Integer)
+    stock: Mapped[int] = mapped_column(Integer)
+    daily_rate: Mapped[float | None] = mapped_column(Figure())
+    forecast_30d: Mapped[float | None] = mapped_column(Figure())
+    demand_sd: Mapped[float | None] = mapped_column(Figure())
+    safety_stock: Mapped[float | None] = mapped_column(Figure())
+    reorder_point: Mapped[float | None] = mapped_column(Figure())
+    reorder_qty: Mapped[int | None] = mapped_column(Integer)
+    # NULL: nothing expected to sell (no stock-out in sight), or no forecast.
+    days_of_cover: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    stockout_on: Mapped[dt.date | None] = mapped_column(Date)
+    need_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    reason: Mapped[str] = mapped_column(String(300))
+    backtest_forecast: Mapped[float | None] = mapped_column(Figure())
+    backtest_naive: Mapped[float | None] = mapped_column(Figure())
+    backtest_actual: Mapped[int | None] = mapped_column(Integer)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("need_rank IS NULL OR need_rank BETWEEN 0 AND 4", name="need_rank_known"),
+        # The list's need and cover sorts and the need filter.
+        Index("ix_product_forecasts_need_sort", "need_rank", "product_id"),
+        Index("ix_product_forecasts_cover_sort", "days_of_cover", "product_id"),
+    )
+
+
+FORECAST_RUN_ROW_ID = 1
+
+
+class ForecastRun(Base):
+    """One row (id 1): the latest batch: when, by which method, over what, and its backtest figures
+    (overall and per category, for the method, the naive baseline and the other candidates) as JSON."""
+
+    __tablename__ = "forecast_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    method: Mapped[str] = mapped_column(String(40))
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    took_ms: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (CheckConstraint(f"id = {FORECAST_RUN_ROW_ID}", name="single_row"),)

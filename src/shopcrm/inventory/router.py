@@ -10,13 +10,14 @@ from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.csv_response import CSV_RESPONSES, streamed_csv
-from shopcrm.core.deps import Cursors, DbSession, ReadSession, get_database
+from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession, get_database
 from shopcrm.core.params import IdPath
 from shopcrm.db import Database
 from shopcrm.inventory import service
 from shopcrm.inventory.schemas import (
     AdjustmentIn,
     AdjustmentOut,
+    ForecastSummary,
     InventoryFilters,
     InventoryListQuery,
     InventoryPage,
@@ -40,7 +41,7 @@ async def list_products(
 ) -> InventoryPage:
     page, total, exact = await service.list_products(db, query=query, cursors=cursors)
     return InventoryPage(
-        items=[service.to_out(row.Product) for row in page.rows],
+        items=[service.to_item(row.Product, row.ProductForecast) for row in page.rows],
         total=total,
         total_exact=exact,
         limit=query.limit,
@@ -52,6 +53,13 @@ async def list_products(
 @router.get("/stats", response_model=InventoryStats, name="stats")
 async def stats(_: CurrentUser, db: ReadSession) -> InventoryStats:
     return await service.stats(db)
+
+
+@router.get("/forecast", response_model=ForecastSummary, name="forecast")
+async def forecast(_: CurrentUser, db: ReadSession, settings: AppSettings) -> ForecastSummary:
+    """The latest forecasting batch: method, when, and its backtest (overall and per category) against the naive
+    baseline; the products per need level."""
+    return await service.forecast_summary(db, refresh_seconds=settings.forecast_refresh_seconds)
 
 
 @router.patch("/{product_id:int}", response_model=ProductOut, name="update")

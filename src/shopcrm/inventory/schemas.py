@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchem
 
 from shopcrm.core.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from shopcrm.core.types import NAME_PATTERN, NO_NUL, MoneyIn
-from shopcrm.inventory.models import MovementKind
+from shopcrm.inventory.models import ForecastStatus, MovementKind, NeedLevel
 
 MAX_MONEY = Decimal("9999999999.99")
 MAX_STOCK = 2**31 - 1  # the stock column is a 32-bit integer
@@ -30,6 +30,20 @@ class StockState(StrEnum):
     out = "out"  # zero
 
 
+class Need(StrEnum):
+    """How soon to reorder (inventory/advice.py): critical > high > medium > low > none."""
+
+    none = "none"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+NEED_BY_RANK = {int(level): Need(level.name) for level in NeedLevel}
+RANK_BY_NEED = {need: rank for rank, need in NEED_BY_RANK.items()}
+
+
 class InventorySort(StrEnum):
     name = "name"
     sku = "sku"
@@ -37,6 +51,8 @@ class InventorySort(StrEnum):
     price = "price"
     cost = "cost"
     stock = "stock"
+    need = "need"  # by need level (descending: critical first); products without a forecast last ascending
+    days_of_cover = "days_of_cover"  # nothing expected to sell, or no forecast: last ascending
 
 
 class InventoryFilters(BaseModel):
@@ -52,6 +68,7 @@ class InventoryFilters(BaseModel):
     min_price: MoneyFilter | None = None
     max_price: MoneyFilter | None = None
     stock_state: list[StockState] | None = None
+    need: list[Need] | None = Field(default=None, description="Need levels of the latest forecast (repeatable)")
 
     @field_validator("max_price")
     @classmethod
@@ -90,8 +107,28 @@ class ProductOut(BaseModel):
     updated_at: dt.datetime
 
 
+class ForecastBrief(BaseModel):
+    """A product's stored forecast and advice, as of `computed_at` (the stock then: `stock`)."""
+
+    status: ForecastStatus
+    need: Need | None = Field(description="None when there is not enough history")
+    reason: str = Field(description="The need level (or the missing forecast) in words")
+    forecast_30d: float | None = Field(description="Units expected to sell in the next 30 days")
+    days_of_cover: float | None = Field(
+        description="Days the stock lasts at the forecast rate; None: no sales expected"
+    )
+    stockout_on: dt.date | None
+    reorder_qty: int | None
+    stock: int = Field(description="The stock the advice was computed for")
+    computed_at: dt.datetime
+
+
+class InventoryItem(ProductOut):
+    forecast: ForecastBrief | None = Field(description="None until the forecasting batch first runs")
+
+
 class InventoryPage(BaseModel):
-    items: list[ProductOut]
+    items: list[InventoryItem]
     total: int = Field(description="Matching products; a lower bound when total_exact is false")
     total_exact: bool
     limit: int
@@ -121,12 +158,17 @@ class StockAlert(BaseModel):
     stock: int
     low_stock_threshold: int
     stock_state: StockState
+    days_of_cover: float | None = Field(description="At the latest forecast's rate; None without one")
+    runs_out_before_lead_time: bool
     reason: str
 
 
 class InventoryStats(StockFigures):
     categories: list[CategoryFigures]
-    alerts: list[StockAlert] = Field(description="Out of stock first, then lowest stock against its threshold")
+    alerts: list[StockAlert] = Field(
+        description="Low, out, or running out before the reorder lead time at the forecast rate: out of stock "
+        "first, then the fewest days of cover, then the lowest stock against its threshold"
+    )
     alerts_total: int
 
 
@@ -210,5 +252,86 @@ class ProductDetails(BaseModel):
     velocity_30d: float = Field(description="Units sold per day over the last 30 days")
     velocity_90d: float
     days_of_cover: float | None = Field(description="Stock / 30-day velocity; null when nothing sold")
-    forecast_30d: float | None = Field(description="Not computed yet: null until forecasting runs")
-    forecast_status: str
+    forecast_30d: float | None = Field(description="The stored forecast of the next 30 days; null without one")
+    forecast_status: str = Field(description="ok, not enough history, or not computed yet")
+    forecast: ProductForecastOut | None = Field(description="None until the forecasting batch first runs")
+
+
+class BacktestOut(BaseModel):
+    """This product's part of the latest backtest: the held-out days forecast from the days before them."""
+
+    first_day: dt.date
+    last_day: dt.date
+    forecast: float
+    naive: float = Field(description="The naive baseline's forecast: the 30 days before repeated")
+    sold: int
+    error: float | None = Field(description="|forecast - sold| / sold; None when nothing sold")
+    naive_error: float | None
+
+
+class ProductForecastOut(ForecastBrief):
+    method: str
+    method_label: str
+    history_days: int
+    daily_rate: float | None
+    demand_sd: float | None = Field(description="Standard deviation of daily units over the last 90 days")
+    safety_stock: float | None
+    reorder_point: float | None
+    service_level: float
+    lead_days: int = Field(description="The lead time the advice was computed with")
+    backtest: BacktestOut | None = Field(description="None when the product has too little history for it")
+
+
+class MethodErrors(BaseModel):
+    method: str
+    label: str
+    wape: float | None = Field(description="sum |forecast - sold| / sum sold over the held-out days")
+    bias: float | None = Field(description="sum (forecast - sold) / sum sold: positive forecasts too much")
+    products: int
+    sold: float
+    forecast: float
+
+
+class CategoryErrors(BaseModel):
+    category: str
+    wape: float | None
+    bias: float | None
+    naive_wape: float | None
+    naive_bias: float | None
+    products: int
+    sold: float
+    forecast: float
+
+
+class NeedCount(BaseModel):
+    need: Need
+    products: int
+
+
+class ForecastSummary(BaseModel):
+    """The latest forecasting batch: its method, its backtest against the naive baseline, the need levels."""
+
+    computed: bool = Field(description="False until the batch first runs (then every other field is empty)")
+    refresh_seconds: int
+    method: str | None = None
+    method_label: str | None = None
+    baseline: str | None = None
+    computed_at: dt.datetime | None = None
+    took_ms: int | None = None
+    horizon_days: int | None = None
+    history_days: int | None = None
+    min_history_days: int | None = None
+    service_level: float | None = None
+    review_days: int | None = None
+    holdout_first_day: dt.date | None = None
+    holdout_last_day: dt.date | None = None
+    products: int | None = None
+    forecasted: int | None = None
+    not_enough_history: int | None = None
+    backtested: int | None = None
+    methods: list[MethodErrors] = Field(default_factory=list, description="The chosen method first, then the others")
+    categories: list[CategoryErrors] = Field(default_factory=list)
+    needs: list[NeedCount] = Field(default_factory=list, description="Products per need level, most urgent first")
+
+
+ProductDetails.model_rebuild()

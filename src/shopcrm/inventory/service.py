@@ -5,6 +5,7 @@ Every change of stock writes its `stock_movements` row in the caller's transacti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -18,16 +19,36 @@ from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.errors import InvalidInput, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
 from shopcrm.db import utcnow
-from shopcrm.inventory.models import MovementKind, Product, StockMovement
+from shopcrm.inventory.advice import advise, z_score
+from shopcrm.inventory.models import (
+    FORECAST_RUN_ROW_ID,
+    ForecastRun,
+    ForecastStatus,
+    MovementKind,
+    NeedLevel,
+    Product,
+    ProductForecast,
+    StockMovement,
+)
 from shopcrm.inventory.schemas import (
     MAX_STOCK,
+    NEED_BY_RANK,
+    RANK_BY_NEED,
     AdjustmentIn,
     AdjustmentKind,
+    BacktestOut,
+    CategoryErrors,
     CategoryFigures,
+    ForecastBrief,
+    ForecastSummary,
     InventoryFilters,
+    InventoryItem,
     InventoryListQuery,
     InventorySort,
     InventoryStats,
+    MethodErrors,
+    NeedCount,
+    ProductForecastOut,
     ProductOut,
     ProductUpdate,
     StockAlert,
@@ -42,6 +63,10 @@ SORT_KEYS: dict[InventorySort, SortKey] = {
     InventorySort.price: SortKey((Product.price,)),
     InventorySort.cost: SortKey((Product.cost,), nullable=True),
     InventorySort.stock: SortKey((Product.stock,)),
+    InventorySort.need: SortKey((ProductForecast.need_rank,), nullable=True, tiebreak=ProductForecast.product_id),
+    InventorySort.days_of_cover: SortKey(
+        (ProductForecast.days_of_cover,), nullable=True, tiebreak=ProductForecast.product_id
+    ),
 }
 MOVEMENT_KEY = SortKey((StockMovement.id,), unique=True)
 ALERTS_SHOWN = 50
@@ -57,6 +82,14 @@ CSV_COLUMNS = (
     "low_stock_threshold",
     "reorder_lead_days",
     "stock_state",
+    "forecast_status",
+    "forecast_30d",
+    "days_of_cover",
+    "stockout_on",
+    "need",
+    "reorder_qty",
+    "need_reason",
+    "forecast_computed_at",
 )
 
 
@@ -80,6 +113,35 @@ def to_out(product: Product) -> ProductOut:
         stock_state=stock_state(product.stock, product.low_stock_threshold),
         updated_at=product.updated_at,
     )
+
+
+def _cover(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def forecast_brief(f: ProductForecast | None) -> ForecastBrief | None:
+    if f is None:
+        return None
+    return ForecastBrief(
+        status=ForecastStatus(f.status),
+        need=None if f.need_rank is None else NEED_BY_RANK[f.need_rank],
+        reason=f.reason,
+        forecast_30d=f.forecast_30d,
+        days_of_cover=_cover(f.days_of_cover),
+        stockout_on=f.stockout_on,
+        reorder_qty=f.reorder_qty,
+        stock=f.stock,
+        computed_at=f.computed_at,
+    )
+
+
+def to_item(product: Product, forecast: ProductForecast | None) -> InventoryItem:
+    return InventoryItem(**to_out(product).model_dump(), forecast=forecast_brief(forecast))
+
+
+def with_forecast(query: Any) -> Any:
+    """Products with their stored forecast, if any (a product added since the last batch has none)."""
+    return query.outerjoin(ProductForecast, ProductForecast.product_id == Product.id)
 
 
 def _like_prefix(text: str) -> str:
@@ -117,6 +179,8 @@ async def list_conditions(session: AsyncSession, filters: InventoryFilters) -> l
         conditions.append(Product.price <= filters.max_price)
     if filters.stock_state:
         conditions.append(or_(*(_STATE_CONDITIONS[s] for s in set(filters.stock_state))))
+    if filters.need:
+        conditions.append(ProductForecast.need_rank.in_(sorted({RANK_BY_NEED[n] for n in filters.need})))
     return conditions
 
 
@@ -127,7 +191,7 @@ async def list_products(
     conditions = await list_conditions(session, query)
     page = await keyset_page(
         session,
-        select(Product).where(*conditions),
+        with_forecast(select(Product, ProductForecast)).where(*conditions),
         key=SORT_KEYS[query.sort],
         id_col=Product.id,
         sort=query.sort.value,
@@ -136,8 +200,13 @@ async def list_products(
         cursor=query.cursor,
         codec=cursors,
     )
-    total, exact = await capped_count(session, select(Product.id).where(*conditions))
+    counted = select(Product.id).where(*conditions)
+    total, exact = await capped_count(session, with_forecast(counted) if filters_need_forecast(query) else counted)
     return page, total, exact
+
+
+def filters_need_forecast(filters: InventoryFilters) -> bool:
+    return bool(filters.need)
 
 
 def _figures_columns() -> list[Any]:
@@ -183,25 +252,50 @@ async def stats(session: AsyncSession) -> InventoryStats:
         low=sum(c.low for c in categories),
         out=sum(c.out for c in categories),
     )
-    alerting = or_(_STATE_CONDITIONS[StockState.out], _STATE_CONDITIONS[StockState.low])
-    # Urgency: out first, then the least stock per unit of threshold, then the fewest units, then the name.
+    # "Runs out before the lead time": the latest advice is critical (fewer days of cover than the lead time at
+    # the forecast rate; the stock as of the batch, or of the last receipt or count). Stored, so an index finds
+    # those products instead of arithmetic on every product.
+    early = ProductForecast.need_rank == int(NeedLevel.critical)
+    alerting = or_(_STATE_CONDITIONS[StockState.out], _STATE_CONDITIONS[StockState.low], early)
+    cover = ProductForecast.days_of_cover
+    # Urgency: out first, then the fewest days of cover (none: after those with one), then the least stock per
+    # unit of threshold, then the fewest units, then the name.
     ratio = func.coalesce((Product.stock * 1.0) / func.nullif(Product.low_stock_threshold, 0), 0)
     rows = (
         await session.execute(
-            select(Product)
+            with_forecast(select(Product, cover.label("cover"), early.label("early")))
             .where(alerting)
-            .order_by(Product.stock > 0, ratio.asc(), Product.stock.asc(), Product.name.asc(), Product.id.asc())
+            .order_by(
+                Product.stock > 0,
+                cover.is_(None),
+                cover.asc(),
+                ratio.asc(),
+                Product.stock.asc(),
+                Product.name.asc(),
+                Product.id.asc(),
+            )
             .limit(ALERTS_SHOWN)
         )
-    ).scalars()
+    ).all()
+    early_only = await session.scalar(
+        select(func.count())
+        .select_from(ProductForecast)
+        .join(Product, Product.id == ProductForecast.product_id)
+        .where(early, _STATE_CONDITIONS[StockState.in_stock])
+    )
+    alerts_total = total.low + total.out + int(early_only or 0)
     alerts = []
-    for p in rows:
+    for p, days, runs_out in rows:
         state = stock_state(p.stock, p.low_stock_threshold)
-        reason = (
-            "out of stock"
-            if state == StockState.out
-            else f"{p.stock} left, at or below its low-stock threshold of {p.low_stock_threshold}"
-        )
+        if state == StockState.out:
+            reason = "out of stock"
+        elif runs_out:
+            reason = (
+                f"about {int(days):,} days of cover at the forecast rate, "
+                f"less than its reorder lead time of {p.reorder_lead_days} days"
+            )
+        else:
+            reason = f"{p.stock} left, at or below its low-stock threshold of {p.low_stock_threshold}"
         alerts.append(
             StockAlert(
                 id=p.id,
@@ -211,12 +305,12 @@ async def stats(session: AsyncSession) -> InventoryStats:
                 stock=p.stock,
                 low_stock_threshold=p.low_stock_threshold,
                 stock_state=state,
+                days_of_cover=None if days is None else round(float(days), 1),
+                runs_out_before_lead_time=bool(runs_out),
                 reason=reason,
             )
         )
-    return InventoryStats(
-        **total.model_dump(), categories=categories, alerts=alerts, alerts_total=total.low + total.out
-    )
+    return InventoryStats(**total.model_dump(), categories=categories, alerts=alerts, alerts_total=alerts_total)
 
 
 async def get_product(session: AsyncSession, product_id: int) -> Product:
@@ -285,6 +379,7 @@ async def adjust_stock(
     await session.flush()
     product = await session.get(Product, product_id, populate_existing=True)
     assert product is not None
+    await readvise(session, product)
     return product, movement
 
 
@@ -298,7 +393,41 @@ async def update_product(session: AsyncSession, *, product_id: int, data: Produc
         setattr(product, name, value)
     product.updated_at = utcnow()
     await session.flush()
+    if "reorder_lead_days" in changes:
+        await readvise(session, product)
     return product
+
+
+async def readvise(session: AsyncSession, product: Product) -> None:
+    """Stock received or counted, or a new lead time, changes the stored advice at once (same forecast, new
+    stock and lead time), in the caller's transaction. Orders taking stock wait for the next batch: the
+    ingestion path writes nothing more."""
+    f = await session.get(ProductForecast, product.id)
+    if f is None or f.status != ForecastStatus.ok or f.daily_rate is None:
+        return
+    run = await session.get(ForecastRun, FORECAST_RUN_ROW_ID)
+    if run is None:
+        return
+    # The batch's store-local day, moved on by the days since it ran.
+    batch_day = dt.date.fromisoformat(run.summary["holdout"]["last_day"]) + dt.timedelta(days=1)
+    today = batch_day + dt.timedelta(days=max(0, (utcnow() - f.computed_at).days))
+    a = advise(
+        stock=product.stock,
+        daily_rate=f.daily_rate,
+        demand_sd=f.demand_sd or 0.0,
+        lead_days=product.reorder_lead_days,
+        z=z_score(run.summary["service_level"]),
+        today=today,
+    )
+    f.stock = product.stock
+    f.need_rank = int(a.need)
+    f.reorder_qty = a.reorder_qty
+    f.safety_stock = round(a.safety_stock, 4)
+    f.reorder_point = round(a.reorder_point, 4)
+    f.days_of_cover = None if a.days_of_cover is None else Decimal(str(a.days_of_cover))
+    f.stockout_on = a.stockout_on
+    f.reason = a.reason
+    await session.flush()
 
 
 async def movements(
@@ -321,20 +450,46 @@ async def movements(
 
 def csv_query(conditions: list[ColumnElement[bool]]) -> Any:
     return (
-        select(
-            Product.id,
-            Product.sku,
-            Product.name,
-            Product.category,
-            Product.price,
-            Product.cost,
-            Product.stock,
-            Product.low_stock_threshold,
-            Product.reorder_lead_days,
+        with_forecast(
+            select(
+                Product.id,
+                Product.sku,
+                Product.name,
+                Product.category,
+                Product.price,
+                Product.cost,
+                Product.stock,
+                Product.low_stock_threshold,
+                Product.reorder_lead_days,
+                ProductForecast.status,
+                ProductForecast.forecast_30d,
+                ProductForecast.days_of_cover,
+                ProductForecast.stockout_on,
+                ProductForecast.need_rank,
+                ProductForecast.reorder_qty,
+                ProductForecast.reason,
+                ProductForecast.computed_at,
+            )
         )
         .where(*conditions)
         .order_by(Product.name, Product.id)
     )
+
+
+def _csv_row(row: Any) -> list[Any]:
+    need = None if row.need_rank is None else NEED_BY_RANK[row.need_rank].value
+    return [
+        *row[:9],
+        stock_state(row.stock, row.low_stock_threshold).value,
+        row.status,
+        None if row.forecast_30d is None else float(row.forecast_30d),  # as the API gives it (SQLite may say 0)
+        row.days_of_cover,
+        row.stockout_on,
+        need,
+        row.reorder_qty,
+        row.reason,
+        row.computed_at,
+    ]
 
 
 async def export_csv(conn: AsyncConnection, conditions: list[ColumnElement[bool]]) -> AsyncIterator[str]:
@@ -343,7 +498,7 @@ async def export_csv(conn: AsyncConnection, conditions: list[ColumnElement[bool]
     yield csv_lines([CSV_COLUMNS])
     result = await conn.stream(csv_query(conditions).execution_options(yield_per=CSV_BATCH))
     async for batch in result.partitions():
-        yield csv_lines([*row, stock_state(row.stock, row.low_stock_threshold).value] for row in batch)
+        yield csv_lines(_csv_row(row) for row in batch)
 
 
 async def products_csv(conn: AsyncConnection, conditions: list[ColumnElement[bool]]) -> AsyncIterator[str]:
@@ -355,3 +510,82 @@ async def products_csv(conn: AsyncConnection, conditions: list[ColumnElement[boo
     result = await conn.stream(query.execution_options(yield_per=CSV_BATCH))
     async for batch in result.partitions():
         yield csv_lines(batch)
+
+
+async def forecast_summary(session: AsyncSession, *, refresh_seconds: int) -> ForecastSummary:
+    """The latest batch's method and backtest, and the products per need level."""
+    run = await session.get(ForecastRun, FORECAST_RUN_ROW_ID)
+    if run is None:
+        return ForecastSummary(computed=False, refresh_seconds=refresh_seconds)
+    s = run.summary
+    counts = dict(
+        (
+            await session.execute(
+                select(ProductForecast.need_rank, func.count())
+                .where(ProductForecast.need_rank.is_not(None))
+                .group_by(ProductForecast.need_rank)
+            )
+        ).all()
+    )
+    return ForecastSummary(
+        computed=True,
+        refresh_seconds=refresh_seconds,
+        method=run.method,
+        method_label=s["method_label"],
+        baseline=s["baseline"],
+        computed_at=run.computed_at,
+        took_ms=run.took_ms,
+        horizon_days=s["horizon_days"],
+        history_days=s["history_days"],
+        min_history_days=s["min_history_days"],
+        service_level=s["service_level"],
+        review_days=s["review_days"],
+        holdout_first_day=s["holdout"]["first_day"],
+        holdout_last_day=s["holdout"]["last_day"],
+        products=s["products"],
+        forecasted=s["forecasted"],
+        not_enough_history=s["not_enough_history"],
+        backtested=s["backtested"],
+        methods=sorted((MethodErrors(**m) for m in s["methods"]), key=lambda m: (m.method != run.method, m.method)),
+        categories=[CategoryErrors(**c) for c in s["categories"]],
+        needs=[
+            NeedCount(need=NEED_BY_RANK[level], products=int(counts.get(int(level), 0)))
+            for level in sorted(NeedLevel, reverse=True)
+        ],
+    )
+
+
+async def product_forecast(session: AsyncSession, product: ProductOut) -> ProductForecastOut | None:
+    """A product's stored forecast with its advice and its backtest, or None before the first batch."""
+    f = await session.get(ProductForecast, product.id)
+    run = await session.get(ForecastRun, FORECAST_RUN_ROW_ID) if f is not None else None
+    if f is None or run is None:
+        return None
+    brief = forecast_brief(f)
+    assert brief is not None
+    holdout = run.summary["holdout"]
+    test = None
+    if f.backtest_forecast is not None and f.backtest_naive is not None and f.backtest_actual is not None:
+        sold = f.backtest_actual
+        test = BacktestOut(
+            first_day=holdout["first_day"],
+            last_day=holdout["last_day"],
+            forecast=f.backtest_forecast,
+            naive=f.backtest_naive,
+            sold=sold,
+            error=abs(f.backtest_forecast - sold) / sold if sold else None,
+            naive_error=abs(f.backtest_naive - sold) / sold if sold else None,
+        )
+    return ProductForecastOut(
+        **brief.model_dump(),
+        method=run.method,
+        method_label=run.summary["method_label"],
+        history_days=f.history_days,
+        daily_rate=f.daily_rate,
+        demand_sd=f.demand_sd,
+        safety_stock=f.safety_stock,
+        reorder_point=f.reorder_point,
+        service_level=run.summary["service_level"],
+        lead_days=product.reorder_lead_days,
+        backtest=test,
+    )

@@ -11,17 +11,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.inventory import service as inventory
+from shopcrm.inventory.models import ForecastStatus
 from shopcrm.inventory.schemas import DailySales, ProductDetails
 from shopcrm.orders.models import Order, OrderItem
 from shopcrm.orders.service import COUNTED
 
 SERIES_DAYS = 90
 NOT_COMPUTED = "not computed yet"
+STATUS_TEXT = {ForecastStatus.ok: "ok", ForecastStatus.not_enough_history: "not enough history"}
 
 
 async def product_details(session: AsyncSession, *, product_id: int, today: dt.date | None = None) -> ProductDetails:
     """The product, its daily sales over the last 90 days (today included, oldest first) and its velocity."""
     product = inventory.to_out(await inventory.get_product(session, product_id))
+    forecast = await inventory.product_forecast(session, product)
     today = today or dt.datetime.now(dt.UTC).date()
     first = today - dt.timedelta(days=SERIES_DAYS - 1)
     start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
@@ -54,6 +57,7 @@ async def product_details(session: AsyncSession, *, product_id: int, today: dt.d
         velocity_30d=round(velocity_30, 4),
         velocity_90d=round(units_90 / SERIES_DAYS, 4),
         days_of_cover=round(product.stock / velocity_30, 1) if velocity_30 > 0 else None,
-        forecast_30d=None,
-        forecast_status=NOT_COMPUTED,
+        forecast_30d=forecast.forecast_30d if forecast else None,
+        forecast_status=STATUS_TEXT[forecast.status] if forecast else NOT_COMPUTED,
+        forecast=forecast,
     )

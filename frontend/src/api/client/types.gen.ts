@@ -137,81 +137,81 @@ export type ApiTokenOut = {
 };
 
 /**
- * AuditEntryOut
+ * BacktestOut
+ *
+ * This product's part of the latest backtest: the held-out days forecast from the days before them.
  */
-export type AuditEntryOut = {
+export type BacktestOut = {
     /**
-     * Action
+     * Error
+     *
+     * |forecast - sold| / sold; None when nothing sold
      */
-    action: string;
+    error: number | null;
     /**
-     * Actor Email
+     * First Day
      */
-    actor_email: string | null;
+    first_day: string;
     /**
-     * Actor User Id
+     * Forecast
      */
-    actor_user_id: number | null;
+    forecast: number;
     /**
-     * At
+     * Last Day
      */
-    at: string;
+    last_day: string;
     /**
-     * Details
+     * Naive
+     *
+     * The naive baseline's forecast: the 30 days before repeated
      */
-    details: {
-        [key: string]: unknown;
-    } | null;
+    naive: number;
     /**
-     * Id
+     * Naive Error
      */
-    id: number;
+    naive_error: number | null;
     /**
-     * Row Count
+     * Sold
      */
-    row_count: number | null;
-    /**
-     * Target Id
-     */
-    target_id: number | null;
-    /**
-     * Target Type
-     */
-    target_type: string | null;
+    sold: number;
 };
 
 /**
- * AuditPage
+ * CategoryErrors
  */
-export type AuditPage = {
+export type CategoryErrors = {
     /**
-     * Items
+     * Bias
      */
-    items: Array<AuditEntryOut>;
+    bias: number | null;
     /**
-     * Limit
+     * Category
      */
-    limit: number;
+    category: string;
     /**
-     * Next Cursor
-     *
-     * Older entries; null on the last page
+     * Forecast
      */
-    next_cursor: string | null;
+    forecast: number;
     /**
-     * Prev Cursor
+     * Naive Bias
      */
-    prev_cursor: string | null;
+    naive_bias: number | null;
     /**
-     * Total
-     *
-     * Matching entries; a lower bound when total_exact is false
+     * Naive Wape
      */
-    total: number;
+    naive_wape: number | null;
     /**
-     * Total Exact
+     * Products
      */
-    total_exact: boolean;
+    products: number;
+    /**
+     * Sold
+     */
+    sold: number;
+    /**
+     * Wape
+     */
+    wape: number | null;
 };
 
 /**
@@ -316,44 +316,6 @@ export type ChurnInsight = {
      * Level
      */
     level: 'low' | 'medium' | 'high' | 'unknown';
-};
-
-/**
- * Consent
- */
-export type Consent = {
-    /**
-     * Email Consent
-     */
-    email_consent: boolean;
-    /**
-     * History
-     *
-     * Changes made through ShopCRM, oldest first
-     */
-    history: Array<ConsentChange>;
-    /**
-     * Unsubscribed At
-     */
-    unsubscribed_at: string | null;
-};
-
-/**
- * ConsentChange
- */
-export type ConsentChange = {
-    /**
-     * At
-     */
-    at: string;
-    /**
-     * Email Consent
-     */
-    email_consent: boolean;
-    /**
-     * Source
-     */
-    source: string;
 };
 
 /**
@@ -500,12 +462,6 @@ export type CustomerOut = {
      */
     email_consent: boolean;
     /**
-     * Erased At
-     *
-     * When the person's data was erased at their request
-     */
-    erased_at: string | null;
-    /**
      * First Name
      */
     first_name: string;
@@ -607,12 +563,6 @@ export type CustomerProfile = {
      * Email Consent
      */
     email_consent: boolean;
-    /**
-     * Erased At
-     *
-     * When the person's data was erased at their request
-     */
-    erased_at: string | null;
     /**
      * First Name
      */
@@ -898,40 +848,6 @@ export type DayPoint = {
 };
 
 /**
- * ErasureOut
- */
-export type ErasureOut = {
-    /**
-     * Already Erased
-     *
-     * True when the customer had been erased before: nothing changed
-     */
-    already_erased: boolean;
-    customer: CustomerOut;
-    /**
-     * Orders Anonymised
-     *
-     * Orders whose shipping name and address were removed
-     */
-    orders_anonymised: number;
-};
-
-/**
- * ErasureRequest
- *
- * Typed by the admin: the customer's email exactly as stored (case and surrounding spaces aside), so an
- * erasure cannot be sent by accident or for the wrong customer.
- */
-export type ErasureRequest = {
-    /**
-     * Confirm
-     *
-     * The customer's email
-     */
-    confirm: string;
-};
-
-/**
  * ErrorBody
  */
 export type ErrorBody = {
@@ -1098,6 +1014,158 @@ export type FieldOut = {
 };
 
 /**
+ * ForecastBrief
+ *
+ * A product's stored forecast and advice, as of `computed_at` (the stock then: `stock`).
+ */
+export type ForecastBrief = {
+    /**
+     * Computed At
+     */
+    computed_at: string;
+    /**
+     * Days Of Cover
+     *
+     * Days the stock lasts at the forecast rate; None: no sales expected
+     */
+    days_of_cover: number | null;
+    /**
+     * Forecast 30D
+     *
+     * Units expected to sell in the next 30 days
+     */
+    forecast_30d: number | null;
+    /**
+     * None when there is not enough history
+     */
+    need: Need | null;
+    /**
+     * Reason
+     *
+     * The need level (or the missing forecast) in words
+     */
+    reason: string;
+    /**
+     * Reorder Qty
+     */
+    reorder_qty: number | null;
+    status: ForecastStatus;
+    /**
+     * Stock
+     *
+     * The stock the advice was computed for
+     */
+    stock: number;
+    /**
+     * Stockout On
+     */
+    stockout_on: string | null;
+};
+
+/**
+ * ForecastStatus
+ */
+export type ForecastStatus = 'ok' | 'not_enough_history';
+
+/**
+ * ForecastSummary
+ *
+ * The latest forecasting batch: its method, its backtest against the naive baseline, the need levels.
+ */
+export type ForecastSummary = {
+    /**
+     * Backtested
+     */
+    backtested?: number | null;
+    /**
+     * Baseline
+     */
+    baseline?: string | null;
+    /**
+     * Categories
+     */
+    categories?: Array<CategoryErrors>;
+    /**
+     * Computed
+     *
+     * False until the batch first runs (then every other field is empty)
+     */
+    computed: boolean;
+    /**
+     * Computed At
+     */
+    computed_at?: string | null;
+    /**
+     * Forecasted
+     */
+    forecasted?: number | null;
+    /**
+     * History Days
+     */
+    history_days?: number | null;
+    /**
+     * Holdout First Day
+     */
+    holdout_first_day?: string | null;
+    /**
+     * Holdout Last Day
+     */
+    holdout_last_day?: string | null;
+    /**
+     * Horizon Days
+     */
+    horizon_days?: number | null;
+    /**
+     * Method
+     */
+    method?: string | null;
+    /**
+     * Method Label
+     */
+    method_label?: string | null;
+    /**
+     * Methods
+     *
+     * The chosen method first, then the others
+     */
+    methods?: Array<MethodErrors>;
+    /**
+     * Min History Days
+     */
+    min_history_days?: number | null;
+    /**
+     * Needs
+     *
+     * Products per need level, most urgent first
+     */
+    needs?: Array<NeedCount>;
+    /**
+     * Not Enough History
+     */
+    not_enough_history?: number | null;
+    /**
+     * Products
+     */
+    products?: number | null;
+    /**
+     * Refresh Seconds
+     */
+    refresh_seconds: number;
+    /**
+     * Review Days
+     */
+    review_days?: number | null;
+    /**
+     * Service Level
+     */
+    service_level?: number | null;
+    /**
+     * Took Ms
+     */
+    took_ms?: number | null;
+};
+
+/**
  * HealthOut
  */
 export type HealthOut = {
@@ -1112,279 +1180,55 @@ export type HealthOut = {
 };
 
 /**
- * ImportDetail
+ * InventoryItem
  */
-export type ImportDetail = {
+export type InventoryItem = {
     /**
-     * Created At
+     * Category
      */
-    created_at: string;
+    category: string;
     /**
-     * Created By
-     *
-     * The name of the user who uploaded the file
+     * Cost
      */
-    created_by: string | null;
+    cost: string | null;
     /**
-     * Error
+     * None until the forecasting batch first runs
      */
-    error: string | null;
-    /**
-     * Filename
-     */
-    filename: string;
-    /**
-     * Finished At
-     */
-    finished_at: string | null;
-    /**
-     * Headers
-     */
-    headers: Array<string>;
+    forecast: ForecastBrief | null;
     /**
      * Id
      */
     id: number;
-    kind: ImportKind;
     /**
-     * Mapping
+     * Low Stock Threshold
      */
-    mapping: {
-        [key: string]: string | null;
-    };
+    low_stock_threshold: number;
     /**
-     * Preset
+     * Name
      */
-    preset: string | null;
+    name: string;
     /**
-     * Preview
-     *
-     * The first rows, as many cells as headers (while the file is kept)
+     * Price
      */
-    preview: Array<Array<string>>;
+    price: string;
     /**
-     * Rows Done
+     * Reorder Lead Days
      */
-    rows_done: number;
+    reorder_lead_days: number;
     /**
-     * Rows Failed
-     *
-     * Rows reported in errors.csv
+     * Sku
      */
-    rows_failed: number;
+    sku: string;
     /**
-     * Rows Imported
-     *
-     * Rows that created or changed something
+     * Stock
      */
-    rows_imported: number;
+    stock: number;
+    stock_state: StockState;
     /**
-     * Rows Per Second
+     * Updated At
      */
-    rows_per_second: number | null;
-    /**
-     * Rows Total
-     */
-    rows_total: number | null;
-    /**
-     * Rows Unchanged
-     *
-     * Rows already in ShopCRM as the file says (a re-run)
-     */
-    rows_unchanged: number;
-    /**
-     * Seconds Left
-     */
-    seconds_left: number | null;
-    /**
-     * Started At
-     */
-    started_at: string | null;
-    status: ImportStatus;
+    updated_at: string;
 };
-
-/**
- * ImportFieldOut
- */
-export type ImportFieldOut = {
-    /**
-     * Help
-     */
-    help: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Label
-     */
-    label: string;
-    /**
-     * Required
-     */
-    required: boolean;
-};
-
-/**
- * ImportKind
- */
-export type ImportKind = 'customers' | 'orders' | 'products';
-
-/**
- * ImportList
- */
-export type ImportList = {
-    /**
-     * Items
-     */
-    items: Array<ImportOut>;
-    /**
-     * Total
-     */
-    total: number;
-};
-
-/**
- * ImportOptions
- */
-export type ImportOptions = {
-    default_status?: OrderStatus | null;
-    /**
-     * Product Name
-     */
-    product_name?: string | null;
-    /**
-     * Product Sku
-     */
-    product_sku?: string | null;
-};
-
-/**
- * ImportOut
- */
-export type ImportOut = {
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Created By
-     *
-     * The name of the user who uploaded the file
-     */
-    created_by: string | null;
-    /**
-     * Error
-     */
-    error: string | null;
-    /**
-     * Filename
-     */
-    filename: string;
-    /**
-     * Finished At
-     */
-    finished_at: string | null;
-    /**
-     * Headers
-     */
-    headers: Array<string>;
-    /**
-     * Id
-     */
-    id: number;
-    kind: ImportKind;
-    /**
-     * Mapping
-     */
-    mapping: {
-        [key: string]: string | null;
-    };
-    /**
-     * Preset
-     */
-    preset: string | null;
-    /**
-     * Rows Done
-     */
-    rows_done: number;
-    /**
-     * Rows Failed
-     *
-     * Rows reported in errors.csv
-     */
-    rows_failed: number;
-    /**
-     * Rows Imported
-     *
-     * Rows that created or changed something
-     */
-    rows_imported: number;
-    /**
-     * Rows Per Second
-     */
-    rows_per_second: number | null;
-    /**
-     * Rows Total
-     */
-    rows_total: number | null;
-    /**
-     * Rows Unchanged
-     *
-     * Rows already in ShopCRM as the file says (a re-run)
-     */
-    rows_unchanged: number;
-    /**
-     * Seconds Left
-     */
-    seconds_left: number | null;
-    /**
-     * Started At
-     */
-    started_at: string | null;
-    status: ImportStatus;
-};
-
-/**
- * ImportPresetOut
- */
-export type ImportPresetOut = {
-    /**
-     * Description
-     */
-    description: string;
-    /**
-     * Id
-     */
-    id: string;
-    kind: ImportKind;
-    /**
-     * Label
-     */
-    label: string;
-};
-
-/**
- * ImportStart
- */
-export type ImportStart = {
-    /**
-     * Mapping
-     */
-    mapping: {
-        [key: string]: unknown | string | null;
-    };
-    options?: ImportOptions;
-    /**
-     * Preset
-     */
-    preset?: string | null;
-};
-
-/**
- * ImportStatus
- */
-export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /**
  * InventoryPage
@@ -1393,7 +1237,7 @@ export type InventoryPage = {
     /**
      * Items
      */
-    items: Array<ProductOut>;
+    items: Array<InventoryItem>;
     /**
      * Limit
      */
@@ -1421,7 +1265,7 @@ export type InventoryPage = {
 /**
  * InventorySort
  */
-export type InventorySort = 'name' | 'sku' | 'category' | 'price' | 'cost' | 'stock';
+export type InventorySort = 'name' | 'sku' | 'category' | 'price' | 'cost' | 'stock' | 'need' | 'days_of_cover';
 
 /**
  * InventoryStats
@@ -1430,7 +1274,7 @@ export type InventoryStats = {
     /**
      * Alerts
      *
-     * Out of stock first, then lowest stock against its threshold
+     * Low, out, or running out before the reorder lead time at the forecast rate: out of stock first, then the fewest days of cover, then the lowest stock against its threshold
      */
     alerts: Array<StockAlert>;
     /**
@@ -1533,6 +1377,44 @@ export type MembershipChange = {
 };
 
 /**
+ * MethodErrors
+ */
+export type MethodErrors = {
+    /**
+     * Bias
+     *
+     * sum (forecast - sold) / sum sold: positive forecasts too much
+     */
+    bias: number | null;
+    /**
+     * Forecast
+     */
+    forecast: number;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Products
+     */
+    products: number;
+    /**
+     * Sold
+     */
+    sold: number;
+    /**
+     * Wape
+     *
+     * sum |forecast - sold| / sum sold over the held-out days
+     */
+    wape: number | null;
+};
+
+/**
  * MoneyFigure
  */
 export type MoneyFigure = {
@@ -1610,6 +1492,24 @@ export type MovementPage = {
      * Prev Cursor
      */
     prev_cursor: string | null;
+};
+
+/**
+ * Need
+ *
+ * How soon to reorder (inventory/advice.py): critical > high > medium > low > none.
+ */
+export type Need = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * NeedCount
+ */
+export type NeedCount = {
+    need: Need;
+    /**
+     * Products
+     */
+    products: number;
 };
 
 /**
@@ -1934,132 +1834,6 @@ export type PasswordReset = {
 };
 
 /**
- * PersonalData
- *
- * Everything ShopCRM holds about one customer. Each kind of data is a section of its own, so a later
- * feature (the emails sent, say) adds a section without changing the others.
- */
-export type PersonalData = {
-    consent: Consent;
-    customer: CustomerOut;
-    /**
-     * Format
-     */
-    format?: 'shopcrm.personal-data.v1';
-    /**
-     * Generated At
-     */
-    generated_at: string;
-    /**
-     * Orders
-     *
-     * Every order with its items and status history, oldest first
-     */
-    orders: Array<PersonalOrder>;
-    segments: Segments;
-};
-
-/**
- * PersonalOrder
- */
-export type PersonalOrder = {
-    /**
-     * Currency
-     */
-    currency: string;
-    /**
-     * Items
-     */
-    items: Array<PersonalOrderItem>;
-    /**
-     * Order Number
-     */
-    order_number: string;
-    /**
-     * Placed At
-     */
-    placed_at: string;
-    shipping: PersonalShipping;
-    status: OrderStatus;
-    /**
-     * Status History
-     */
-    status_history: Array<PersonalStatusChange>;
-    /**
-     * Total Amount
-     */
-    total_amount: string;
-};
-
-/**
- * PersonalOrderItem
- */
-export type PersonalOrderItem = {
-    /**
-     * Line Total
-     */
-    line_total: string;
-    /**
-     * Product Name
-     */
-    product_name: string;
-    /**
-     * Quantity
-     */
-    quantity: number;
-    /**
-     * Sku
-     */
-    sku: string;
-    /**
-     * Unit Price
-     */
-    unit_price: string;
-};
-
-/**
- * PersonalShipping
- */
-export type PersonalShipping = {
-    /**
-     * Address1
-     */
-    address1: string | null;
-    /**
-     * Address2
-     */
-    address2: string | null;
-    /**
-     * City
-     */
-    city: string | null;
-    /**
-     * Country
-     */
-    country: string | null;
-    /**
-     * Name
-     */
-    name: string | null;
-    /**
-     * Postal Code
-     */
-    postal_code: string | null;
-};
-
-/**
- * PersonalStatusChange
- */
-export type PersonalStatusChange = {
-    /**
-     * Changed At
-     */
-    changed_at: string;
-    from_status: OrderStatus | null;
-    to_status: OrderStatus;
-};
-
-/**
  * PreviewIn
  */
 export type PreviewIn = {
@@ -2108,13 +1882,19 @@ export type ProductDetails = {
      */
     days_of_cover: number | null;
     /**
+     * None until the forecasting batch first runs
+     */
+    forecast: ProductForecastOut | null;
+    /**
      * Forecast 30D
      *
-     * Not computed yet: null until forecasting runs
+     * The stored forecast of the next 30 days; null without one
      */
     forecast_30d: number | null;
     /**
      * Forecast Status
+     *
+     * ok, not enough history, or not computed yet
      */
     forecast_status: string;
     product: ProductOut;
@@ -2142,6 +1922,97 @@ export type ProductDetails = {
      * Velocity 90D
      */
     velocity_90d: number;
+};
+
+/**
+ * ProductForecastOut
+ */
+export type ProductForecastOut = {
+    /**
+     * None when the product has too little history for it
+     */
+    backtest: BacktestOut | null;
+    /**
+     * Computed At
+     */
+    computed_at: string;
+    /**
+     * Daily Rate
+     */
+    daily_rate: number | null;
+    /**
+     * Days Of Cover
+     *
+     * Days the stock lasts at the forecast rate; None: no sales expected
+     */
+    days_of_cover: number | null;
+    /**
+     * Demand Sd
+     *
+     * Standard deviation of daily units over the last 90 days
+     */
+    demand_sd: number | null;
+    /**
+     * Forecast 30D
+     *
+     * Units expected to sell in the next 30 days
+     */
+    forecast_30d: number | null;
+    /**
+     * History Days
+     */
+    history_days: number;
+    /**
+     * Lead Days
+     *
+     * The lead time the advice was computed with
+     */
+    lead_days: number;
+    /**
+     * Method
+     */
+    method: string;
+    /**
+     * Method Label
+     */
+    method_label: string;
+    /**
+     * None when there is not enough history
+     */
+    need: Need | null;
+    /**
+     * Reason
+     *
+     * The need level (or the missing forecast) in words
+     */
+    reason: string;
+    /**
+     * Reorder Point
+     */
+    reorder_point: number | null;
+    /**
+     * Reorder Qty
+     */
+    reorder_qty: number | null;
+    /**
+     * Safety Stock
+     */
+    safety_stock: number | null;
+    /**
+     * Service Level
+     */
+    service_level: number;
+    status: ForecastStatus;
+    /**
+     * Stock
+     *
+     * The stock the advice was computed for
+     */
+    stock: number;
+    /**
+     * Stockout On
+     */
+    stockout_on: string | null;
 };
 
 /**
@@ -2377,48 +2248,6 @@ export type SegmentList = {
 };
 
 /**
- * SegmentMembership
- */
-export type SegmentMembership = {
-    /**
-     * Joined At
-     */
-    joined_at: string;
-    /**
-     * Segment Id
-     */
-    segment_id: number;
-    /**
-     * Segment Name
-     *
-     * Null when the segment has been deleted since
-     */
-    segment_name: string | null;
-};
-
-/**
- * SegmentMembershipEvent
- */
-export type SegmentMembershipEvent = {
-    /**
-     * At
-     */
-    at: string;
-    /**
-     * Kind
-     */
-    kind: 'joined' | 'left';
-    /**
-     * Segment Id
-     */
-    segment_id: number;
-    /**
-     * Segment Name
-     */
-    segment_name: string | null;
-};
-
-/**
  * SegmentOut
  */
 export type SegmentOut = {
@@ -2461,24 +2290,6 @@ export type SegmentOut = {
      * Updated At
      */
     updated_at: string;
-};
-
-/**
- * Segments
- */
-export type Segments = {
-    /**
-     * Events
-     *
-     * When they joined or left a segment, oldest first
-     */
-    events: Array<SegmentMembershipEvent>;
-    /**
-     * Memberships
-     *
-     * Segments the customer is in as of their last refresh
-     */
-    memberships: Array<SegmentMembership>;
 };
 
 /**
@@ -2568,6 +2379,12 @@ export type StockAlert = {
      */
     category: string;
     /**
+     * Days Of Cover
+     *
+     * At the latest forecast's rate; None without one
+     */
+    days_of_cover: number | null;
+    /**
      * Id
      */
     id: number;
@@ -2583,6 +2400,10 @@ export type StockAlert = {
      * Reason
      */
     reason: string;
+    /**
+     * Runs Out Before Lead Time
+     */
+    runs_out_before_lead_time: boolean;
     /**
      * Sku
      */
@@ -2843,12 +2664,6 @@ export type CustomerProfileWritable = {
      */
     email_consent: boolean;
     /**
-     * Erased At
-     *
-     * When the person's data was erased at their request
-     */
-    erased_at: string | null;
-    /**
      * First Name
      */
     first_name: string;
@@ -2932,80 +2747,6 @@ export type OrderDetailsWritable = {
      */
     total_amount: string;
 };
-
-export type AuditListData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Action
-         *
-         * Only this action, e.g. customer.erase
-         */
-        action?: string | null;
-        /**
-         * Limit
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * From a previous page's next_cursor (signed by the server)
-         */
-        cursor?: string | null;
-    };
-    url: '/api/audit-log';
-};
-
-export type AuditListErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type AuditListError = AuditListErrors[keyof AuditListErrors];
-
-export type AuditListResponses = {
-    /**
-     * Successful Response
-     */
-    200: AuditPage;
-};
-
-export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type AuthLoginData = {
     body: LoginIn;
@@ -3595,121 +3336,6 @@ export type CustomersCreateResponses = {
 
 export type CustomersCreateResponse = CustomersCreateResponses[keyof CustomersCreateResponses];
 
-export type CustomersExportCsvData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Q
-         *
-         * Case-insensitive prefix of first name, last name, full name, email or phone
-         */
-        q?: string | null;
-        /**
-         * Status
-         */
-        status?: Array<CustomerStatus> | null;
-        /**
-         * Tier
-         */
-        tier?: Array<Tier> | null;
-        /**
-         * Spend Min
-         */
-        spend_min?: number | null;
-        /**
-         * Spend Max
-         */
-        spend_max?: number | null;
-        /**
-         * Orders Min
-         */
-        orders_min?: number | null;
-        /**
-         * Orders Max
-         */
-        orders_max?: number | null;
-        /**
-         * Created From
-         */
-        created_from?: string | null;
-        /**
-         * Created To
-         */
-        created_to?: string | null;
-        /**
-         * Last Order From
-         */
-        last_order_from?: string | null;
-        /**
-         * Last Order To
-         */
-        last_order_to?: string | null;
-        /**
-         * Country
-         */
-        country?: Array<string> | null;
-        /**
-         * Email Consent
-         */
-        email_consent?: boolean | null;
-        sort?: CustomerSort;
-        /**
-         * Order
-         */
-        order?: 'asc' | 'desc';
-    };
-    url: '/api/customers.csv';
-};
-
-export type CustomersExportCsvErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type CustomersExportCsvError = CustomersExportCsvErrors[keyof CustomersExportCsvErrors];
-
-export type CustomersExportCsvResponses = {
-    /**
-     * Every matching row, one a line (docs/csv-formats.md)
-     */
-    200: unknown;
-};
-
 export type CustomersUpdateData = {
     body: CustomerUpdate;
     path: {
@@ -3833,130 +3459,6 @@ export type CustomersDetailsResponses = {
 };
 
 export type CustomersDetailsResponse = CustomersDetailsResponses[keyof CustomersDetailsResponses];
-
-export type CustomersEraseData = {
-    body: ErasureRequest;
-    path: {
-        /**
-         * Customer Id
-         */
-        customer_id: number;
-    };
-    query?: never;
-    url: '/api/customers/{customer_id}/erase';
-};
-
-export type CustomersEraseErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type CustomersEraseError = CustomersEraseErrors[keyof CustomersEraseErrors];
-
-export type CustomersEraseResponses = {
-    /**
-     * Successful Response
-     */
-    200: ErasureOut;
-};
-
-export type CustomersEraseResponse = CustomersEraseResponses[keyof CustomersEraseResponses];
-
-export type CustomersPersonalDataData = {
-    body?: never;
-    path: {
-        /**
-         * Customer Id
-         */
-        customer_id: number;
-    };
-    query?: never;
-    url: '/api/customers/{customer_id}/export';
-};
-
-export type CustomersPersonalDataErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type CustomersPersonalDataError = CustomersPersonalDataErrors[keyof CustomersPersonalDataErrors];
-
-export type CustomersPersonalDataResponses = {
-    /**
-     * Successful Response
-     */
-    200: PersonalData;
-};
-
-export type CustomersPersonalDataResponse = CustomersPersonalDataResponses[keyof CustomersPersonalDataResponses];
 
 export type CustomersSegmentsData = {
     body?: never;
@@ -4214,506 +3716,6 @@ export type HealthGetResponses = {
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
 
-export type ImportsListData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Limit
-         */
-        limit?: number;
-        /**
-         * Before
-         *
-         * Only imports older than this id
-         */
-        before?: number | null;
-    };
-    url: '/api/imports';
-};
-
-export type ImportsListErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsListError = ImportsListErrors[keyof ImportsListErrors];
-
-export type ImportsListResponses = {
-    /**
-     * Successful Response
-     */
-    200: ImportList;
-};
-
-export type ImportsListResponse = ImportsListResponses[keyof ImportsListResponses];
-
-export type ImportsUploadData = {
-    /**
-     * ImportUpload
-     */
-    body: {
-        /**
-         * The CSV file: UTF-8, cells separated by commas or semicolons
-         */
-        file: Blob | File;
-        kind: 'customers' | 'orders' | 'products';
-    };
-    path?: never;
-    query?: never;
-    url: '/api/imports';
-};
-
-export type ImportsUploadErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsUploadError = ImportsUploadErrors[keyof ImportsUploadErrors];
-
-export type ImportsUploadResponses = {
-    /**
-     * Successful Response
-     */
-    201: ImportDetail;
-};
-
-export type ImportsUploadResponse = ImportsUploadResponses[keyof ImportsUploadResponses];
-
-export type ImportsFieldsData = {
-    body?: never;
-    path?: never;
-    query: {
-        kind: ImportKind;
-    };
-    url: '/api/imports/fields';
-};
-
-export type ImportsFieldsErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsFieldsError = ImportsFieldsErrors[keyof ImportsFieldsErrors];
-
-export type ImportsFieldsResponses = {
-    /**
-     * Response Imports-Fields
-     *
-     * Successful Response
-     */
-    200: Array<ImportFieldOut>;
-};
-
-export type ImportsFieldsResponse = ImportsFieldsResponses[keyof ImportsFieldsResponses];
-
-export type ImportsPresetsData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/api/imports/presets';
-};
-
-export type ImportsPresetsErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsPresetsError = ImportsPresetsErrors[keyof ImportsPresetsErrors];
-
-export type ImportsPresetsResponses = {
-    /**
-     * Response Imports-Presets
-     *
-     * Successful Response
-     */
-    200: Array<ImportPresetOut>;
-};
-
-export type ImportsPresetsResponse = ImportsPresetsResponses[keyof ImportsPresetsResponses];
-
-export type ImportsGetData = {
-    body?: never;
-    path: {
-        /**
-         * Import Id
-         */
-        import_id: number;
-    };
-    query?: never;
-    url: '/api/imports/{import_id}';
-};
-
-export type ImportsGetErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsGetError = ImportsGetErrors[keyof ImportsGetErrors];
-
-export type ImportsGetResponses = {
-    /**
-     * Successful Response
-     */
-    200: ImportDetail;
-};
-
-export type ImportsGetResponse = ImportsGetResponses[keyof ImportsGetResponses];
-
-export type ImportsCancelData = {
-    body?: never;
-    path: {
-        /**
-         * Import Id
-         */
-        import_id: number;
-    };
-    query?: never;
-    url: '/api/imports/{import_id}/cancel';
-};
-
-export type ImportsCancelErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsCancelError = ImportsCancelErrors[keyof ImportsCancelErrors];
-
-export type ImportsCancelResponses = {
-    /**
-     * Successful Response
-     */
-    202: ImportOut;
-};
-
-export type ImportsCancelResponse = ImportsCancelResponses[keyof ImportsCancelResponses];
-
-export type ImportsErrorsCsvData = {
-    body?: never;
-    path: {
-        /**
-         * Import Id
-         */
-        import_id: number;
-    };
-    query?: never;
-    url: '/api/imports/{import_id}/errors.csv';
-};
-
-export type ImportsErrorsCsvErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsErrorsCsvError = ImportsErrorsCsvErrors[keyof ImportsErrorsCsvErrors];
-
-export type ImportsErrorsCsvResponses = {
-    /**
-     * row,column,value,reason: one line per problem
-     */
-    200: unknown;
-};
-
-export type ImportsStartData = {
-    body: ImportStart;
-    path: {
-        /**
-         * Import Id
-         */
-        import_id: number;
-    };
-    query?: never;
-    url: '/api/imports/{import_id}/start';
-};
-
-export type ImportsStartErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type ImportsStartError = ImportsStartErrors[keyof ImportsStartErrors];
-
-export type ImportsStartResponses = {
-    /**
-     * Successful Response
-     */
-    202: ImportOut;
-};
-
-export type ImportsStartResponse = ImportsStartResponses[keyof ImportsStartResponses];
-
 export type InventoryListData = {
     body?: never;
     path?: never;
@@ -4740,6 +3742,12 @@ export type InventoryListData = {
          * Stock State
          */
         stock_state?: Array<StockState> | null;
+        /**
+         * Need
+         *
+         * Need levels of the latest forecast (repeatable)
+         */
+        need?: Array<Need> | null;
         sort?: InventorySort;
         /**
          * Order
@@ -4835,6 +3843,12 @@ export type InventoryExportCsvData = {
          * Stock State
          */
         stock_state?: Array<StockState> | null;
+        /**
+         * Need
+         *
+         * Need levels of the latest forecast (repeatable)
+         */
+        need?: Array<Need> | null;
     };
     url: '/api/inventory.csv';
 };
@@ -4886,6 +3900,63 @@ export type InventoryExportCsvResponses = {
      */
     200: unknown;
 };
+
+export type InventoryForecastData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/inventory/forecast';
+};
+
+export type InventoryForecastErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryForecastError = InventoryForecastErrors[keyof InventoryForecastErrors];
+
+export type InventoryForecastResponses = {
+    /**
+     * Successful Response
+     */
+    200: ForecastSummary;
+};
+
+export type InventoryForecastResponse = InventoryForecastResponses[keyof InventoryForecastResponses];
 
 export type InventoryStatsData = {
     body?: never;
@@ -5365,97 +4436,6 @@ export type OrdersCreateResponses = {
 
 export type OrdersCreateResponse = OrdersCreateResponses[keyof OrdersCreateResponses];
 
-export type OrdersExportCsvData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Status
-         *
-         * The status tab; all statuses when absent
-         */
-        status?: OrderStatus | null;
-        /**
-         * Q
-         *
-         * Customer name or email prefix
-         */
-        q?: string | null;
-        /**
-         * Order Number
-         *
-         * Order number prefix
-         */
-        order_number?: string | null;
-        /**
-         * Customer Id
-         */
-        customer_id?: number | null;
-        /**
-         * Placed From
-         */
-        placed_from?: string | null;
-        /**
-         * Placed To
-         */
-        placed_to?: string | null;
-        sort?: OrderSort;
-        /**
-         * Order
-         */
-        order?: 'asc' | 'desc';
-    };
-    url: '/api/orders.csv';
-};
-
-export type OrdersExportCsvErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type OrdersExportCsvError = OrdersExportCsvErrors[keyof OrdersExportCsvErrors];
-
-export type OrdersExportCsvResponses = {
-    /**
-     * Every matching row, one a line (docs/csv-formats.md)
-     */
-    200: unknown;
-};
-
 export type OrdersDetailsData = {
     body?: never;
     path: {
@@ -5579,84 +4559,6 @@ export type OrdersUpdateStatusResponses = {
 };
 
 export type OrdersUpdateStatusResponse = OrdersUpdateStatusResponses[keyof OrdersUpdateStatusResponses];
-
-export type InventoryProductsCsvData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Q
-         *
-         * Case-insensitive prefix of the name or the SKU
-         */
-        q?: string | null;
-        /**
-         * Category
-         */
-        category?: Array<string> | null;
-        /**
-         * Min Price
-         */
-        min_price?: number | null;
-        /**
-         * Max Price
-         */
-        max_price?: number | null;
-        /**
-         * Stock State
-         */
-        stock_state?: Array<StockState> | null;
-    };
-    url: '/api/products.csv';
-};
-
-export type InventoryProductsCsvErrors = {
-    /**
-     * Malformed request
-     */
-    400: ErrorResponse;
-    /**
-     * Not logged in
-     */
-    401: ErrorResponse;
-    /**
-     * Role not allowed, or CSRF token missing
-     */
-    403: ErrorResponse;
-    /**
-     * No such resource
-     */
-    404: ErrorResponse;
-    /**
-     * Conflicts with stored data (a duplicate, a stale state)
-     */
-    409: ErrorResponse;
-    /**
-     * Request body too large
-     */
-    413: ErrorResponse;
-    /**
-     * Invalid input; details name each field
-     */
-    422: ErrorResponse;
-    /**
-     * Too many requests
-     */
-    429: ErrorResponse;
-    /**
-     * Database unavailable or query timed out
-     */
-    503: ErrorResponse;
-};
-
-export type InventoryProductsCsvError = InventoryProductsCsvErrors[keyof InventoryProductsCsvErrors];
-
-export type InventoryProductsCsvResponses = {
-    /**
-     * Every matching row, one a line (docs/csv-formats.md)
-     */
-    200: unknown;
-};
 
 export type SegmentsListData = {
     body?: never;

@@ -1,10 +1,19 @@
 /** Inventory: the product list and its figures, a product's page and ledger, edits and stock adjustments. Keys are `['inventory', ...]`. */
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { inventoryAdjust, inventoryDetails, inventoryList, inventoryMovements, inventoryStats, inventoryUpdate } from '../client';
+import {
+  inventoryAdjust,
+  inventoryDetails,
+  inventoryForecast,
+  inventoryList,
+  inventoryMovements,
+  inventoryStats,
+  inventoryUpdate,
+} from '../client';
 import type {
   AdjustmentIn,
   AdjustmentOut,
+  ForecastSummary,
   InventoryListData,
   InventoryPage,
   InventoryStats,
@@ -22,6 +31,7 @@ export const inventoryKeys = {
   lists: () => ['inventory', 'list'] as const,
   list: (query: InventoryListQuery) => ['inventory', 'list', query] as const,
   stats: () => ['inventory', 'stats'] as const,
+  forecast: () => ['inventory', 'forecast'] as const,
   details: (id: number) => ['inventory', 'details', id] as const,
   movements: (id: number) => ['inventory', 'movements', id] as const,
 };
@@ -49,6 +59,20 @@ export function useInventoryStats() {
         return data;
       },
       staleTime: 30_000,
+    }),
+  );
+}
+
+/** The latest forecasting batch: its method, backtest against the naive baseline and need levels. */
+export function useForecastSummary() {
+  return useQuery(
+    queryOptions<ForecastSummary, ApiError>({
+      queryKey: inventoryKeys.forecast(),
+      queryFn: async ({ signal }) => {
+        const { data } = await inventoryForecast({ signal, throwOnError: true });
+        return data;
+      },
+      staleTime: 60_000,
     }),
   );
 }

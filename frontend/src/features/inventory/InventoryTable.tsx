@@ -2,18 +2,20 @@ import { Anchor, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/cor
 import type { CSSProperties } from 'react';
 import { Link } from 'react-router';
 
-import type { InventorySort, ProductOut } from '@/api/client';
+import type { InventoryItem, InventorySort } from '@/api/client';
 import { SkeletonRows } from '@/components/SkeletonRows';
 import { SortableTh } from '@/components/SortableTh';
 import { formatInteger, formatMoney } from '@/lib/format';
 import type { SortDirection } from '@/lib/listState';
 
+import { formatCover } from './forecastFormat';
+import { NeedBadge } from './NeedBadge';
 import { StockBadge } from './StockBadge';
 
 const TRUNCATE: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis' };
 
 export type InventoryTableProps = {
-  products: ProductOut[];
+  products: InventoryItem[];
   loading: boolean;
   dimmed?: boolean;
   sort: InventorySort;
@@ -54,14 +56,20 @@ export function InventoryTable({ products, loading, dimmed = false, sort, direct
           <SortableTh column="cost" {...th} w={110} align="right" firstDirection="desc">
             Cost
           </SortableTh>
-          <SortableTh column="stock" {...th} w={170} align="right">
+          <SortableTh column="stock" {...th} w={150} align="right">
             Stock
+          </SortableTh>
+          <SortableTh column="days_of_cover" {...th} w={100} align="right">
+            Cover
+          </SortableTh>
+          <SortableTh column="need" {...th} w={120} firstDirection="desc">
+            Need
           </SortableTh>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {loading ? (
-          <SkeletonRows rows={8} columns={6} />
+          <SkeletonRows rows={8} columns={8} />
         ) : (
           products.map((p) => (
             <Table.Tr key={p.id} data-testid="product-row">
@@ -83,6 +91,10 @@ export function InventoryTable({ products, loading, dimmed = false, sort, direct
                   <StockBadge state={p.stock_state} />
                   <span>{formatInteger(p.stock)}</span>
                 </Group>
+              </Table.Td>
+              <Table.Td ta="right">{formatCover(p.forecast?.days_of_cover)}</Table.Td>
+              <Table.Td>
+                <NeedBadge forecast={p.forecast} />
               </Table.Td>
             </Table.Tr>
           ))
@@ -132,6 +144,16 @@ export function InventoryCards({
               <Text size="sm">{formatInteger(p.stock)}</Text>
             </Group>
           </Group>
+          {p.forecast !== null && (
+            <Group gap={6} mt={4} wrap="nowrap" align="flex-start">
+              <div style={{ flexShrink: 0 }}>
+                <NeedBadge forecast={p.forecast} withTooltip={false} />
+              </div>
+              <Text size="xs" c="dimmed">
+                {p.forecast.reason}
+              </Text>
+            </Group>
+          )}
         </Paper>
       ))}
     </Stack>

@@ -21,6 +21,7 @@ import { DetailContent, DetailDrawer } from '@/components/DetailDrawer';
 import { formatDateTime, formatInteger, formatMoney } from '@/lib/format';
 
 import { adjustmentErrors, productErrors } from './forms';
+import { ProductForecast } from './ProductForecast';
 import { StockBadge } from './StockBadge';
 
 const KIND_LABELS: Record<MovementKind, string> = {
@@ -289,9 +290,9 @@ export function ProductDrawer({ productId, onClose, canWrite }: { productId: num
                 <Figure label="Sold, last 30 days" value={formatInteger(data.units_30d)} />
                 <Figure label="Per day (30 d)" value={data.velocity_30d.toFixed(2)} />
                 <Figure label="Sold, last 90 days" value={formatInteger(data.units_90d)} />
-                <Figure label="Days of cover" value={data.days_of_cover === null ? '—' : String(data.days_of_cover)} />
-                <Figure label="Forecast, 30 days" value={data.forecast_30d === null ? data.forecast_status : String(data.forecast_30d)} />
+                <Figure label="Per day (90 d)" value={data.velocity_90d.toFixed(2)} />
               </SimpleGrid>
+              <ProductForecast forecast={data.forecast} sales={data.sales} />
               {canWrite && <AdjustForm key={`adjust-${String(data.product.id)}`} product={data.product} />}
               {canWrite && <EditForm key={`edit-${String(data.product.id)}-${data.product.updated_at}`} product={data.product} />}
               <Movements productId={data.product.id} />

@@ -38,6 +38,15 @@ describe('inventory list state', () => {
     expect(csvExportHref(parseInventoryListState(new URLSearchParams()))).toBe('/api/inventory.csv');
   });
 
+  it('carries the need levels to the list, the URL and the export', () => {
+    const state = parseInventoryListState(new URLSearchParams('need=critical&need=bogus&need=high&sort=need&dir=desc'));
+    expect(state.needs).toEqual(['critical', 'high']);
+    expect(state.sort).toBe('need');
+    expect(toInventoryQuery(state)).toMatchObject({ need: ['critical', 'high'], sort: 'need', order: 'desc' });
+    expect(csvExportHref(state)).toBe('/api/inventory.csv?need=critical&need=high');
+    expect(parseInventoryListState(serializeInventoryListState(state))).toEqual(state);
+  });
+
   it('holds back an upside-down price range', () => {
     const state = parseInventoryListState(new URLSearchParams('min_price=50&max_price=10'));
     expect(priceRangeError(state.minPrice, state.maxPrice)).not.toBeNull();

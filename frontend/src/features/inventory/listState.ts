@@ -1,8 +1,8 @@
 /**
- * The inventory list as URL state: search, categories, price range, stock states, sort, page size
+ * The inventory list as URL state: search, categories, price range, stock states, need levels, sort, page size
  * and cursor. Invalid values are dropped. The CSV export link carries the same filters.
  */
-import type { InventorySort, StockState } from '@/api/client';
+import type { InventorySort, Need, StockState } from '@/api/client';
 import type { InventoryListQuery } from '@/api/queries/inventory';
 import { appendAll, parseEnum, parseEnumList, parseNonNegative, parsePaging, setParam, writePaging } from '@/lib/listState';
 import type { Paging, SortDirection } from '@/lib/listState';
@@ -10,7 +10,10 @@ import type { ListCodec } from '@/lib/useUrlListState';
 
 export const STOCK_STATES: readonly StockState[] = ['in_stock', 'low', 'out'];
 export const STOCK_STATE_LABELS: Record<StockState, string> = { in_stock: 'In stock', low: 'Low', out: 'Out of stock' };
-export const INVENTORY_SORTS: readonly InventorySort[] = ['name', 'sku', 'category', 'price', 'cost', 'stock'];
+/** Most urgent first. */
+export const NEED_LEVELS: readonly Need[] = ['critical', 'high', 'medium', 'low', 'none'];
+export const NEED_LABELS: Record<Need, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', none: 'None' };
+export const INVENTORY_SORTS: readonly InventorySort[] = ['name', 'sku', 'category', 'price', 'cost', 'stock', 'need', 'days_of_cover'];
 export const DEFAULT_INVENTORY_SORT: InventorySort = 'name';
 export const DEFAULT_INVENTORY_DIRECTION: SortDirection = 'asc';
 
@@ -20,6 +23,7 @@ export type InventoryListState = Paging & {
   minPrice: number | undefined;
   maxPrice: number | undefined;
   states: StockState[];
+  needs: Need[];
   sort: InventorySort;
   dir: SortDirection;
 };
@@ -36,6 +40,7 @@ export function parseInventoryListState(params: URLSearchParams): InventoryListS
     minPrice: parseNonNegative(params.get('min_price')),
     maxPrice: parseNonNegative(params.get('max_price')),
     states: parseEnumList(params.getAll('stock_state'), STOCK_STATES),
+    needs: parseEnumList(params.getAll('need'), NEED_LEVELS),
     sort: parseEnum(params.get('sort'), INVENTORY_SORTS) ?? DEFAULT_INVENTORY_SORT,
     dir: parseEnum(params.get('dir'), ['asc', 'desc'] as const) ?? DEFAULT_INVENTORY_DIRECTION,
     ...parsePaging(params),
@@ -50,6 +55,7 @@ export function filterParams(state: InventoryListState): URLSearchParams {
   setParam(params, 'min_price', state.minPrice);
   setParam(params, 'max_price', state.maxPrice);
   appendAll(params, 'stock_state', state.states);
+  appendAll(params, 'need', state.needs);
   return params;
 }
 
@@ -82,6 +88,7 @@ export function toInventoryQuery(state: InventoryListState): InventoryListQuery 
     if (state.maxPrice !== undefined) query.max_price = state.maxPrice;
   }
   if (state.states.length > 0) query.stock_state = state.states;
+  if (state.needs.length > 0) query.need = state.needs;
   if (state.cursor !== undefined) query.cursor = state.cursor;
   return query;
 }
