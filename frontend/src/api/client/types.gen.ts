@@ -137,6 +137,84 @@ export type ApiTokenOut = {
 };
 
 /**
+ * AuditEntryOut
+ */
+export type AuditEntryOut = {
+    /**
+     * Action
+     */
+    action: string;
+    /**
+     * Actor Email
+     */
+    actor_email: string | null;
+    /**
+     * Actor User Id
+     */
+    actor_user_id: number | null;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Details
+     */
+    details: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Row Count
+     */
+    row_count: number | null;
+    /**
+     * Target Id
+     */
+    target_id: number | null;
+    /**
+     * Target Type
+     */
+    target_type: string | null;
+};
+
+/**
+ * AuditPage
+ */
+export type AuditPage = {
+    /**
+     * Items
+     */
+    items: Array<AuditEntryOut>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Next Cursor
+     *
+     * Older entries; null on the last page
+     */
+    next_cursor: string | null;
+    /**
+     * Prev Cursor
+     */
+    prev_cursor: string | null;
+    /**
+     * Total
+     *
+     * Matching entries; a lower bound when total_exact is false
+     */
+    total: number;
+    /**
+     * Total Exact
+     */
+    total_exact: boolean;
+};
+
+/**
  * BacktestOut
  *
  * This product's part of the latest backtest: the held-out days forecast from the days before them.
@@ -319,6 +397,44 @@ export type ChurnInsight = {
 };
 
 /**
+ * Consent
+ */
+export type Consent = {
+    /**
+     * Email Consent
+     */
+    email_consent: boolean;
+    /**
+     * History
+     *
+     * Changes made through ShopCRM, oldest first
+     */
+    history: Array<ConsentChange>;
+    /**
+     * Unsubscribed At
+     */
+    unsubscribed_at: string | null;
+};
+
+/**
+ * ConsentChange
+ */
+export type ConsentChange = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Email Consent
+     */
+    email_consent: boolean;
+    /**
+     * Source
+     */
+    source: string;
+};
+
+/**
  * CountFigure
  */
 export type CountFigure = {
@@ -462,6 +578,12 @@ export type CustomerOut = {
      */
     email_consent: boolean;
     /**
+     * Erased At
+     *
+     * When the person's data was erased at their request
+     */
+    erased_at: string | null;
+    /**
      * First Name
      */
     first_name: string;
@@ -563,6 +685,12 @@ export type CustomerProfile = {
      * Email Consent
      */
     email_consent: boolean;
+    /**
+     * Erased At
+     *
+     * When the person's data was erased at their request
+     */
+    erased_at: string | null;
     /**
      * First Name
      */
@@ -845,6 +973,40 @@ export type DayPoint = {
      * Sales
      */
     sales: string;
+};
+
+/**
+ * ErasureOut
+ */
+export type ErasureOut = {
+    /**
+     * Already Erased
+     *
+     * True when the customer had been erased before: nothing changed
+     */
+    already_erased: boolean;
+    customer: CustomerOut;
+    /**
+     * Orders Anonymised
+     *
+     * Orders whose shipping name and address were removed
+     */
+    orders_anonymised: number;
+};
+
+/**
+ * ErasureRequest
+ *
+ * Typed by the admin: the customer's email exactly as stored (case and surrounding spaces aside), so an
+ * erasure cannot be sent by accident or for the wrong customer.
+ */
+export type ErasureRequest = {
+    /**
+     * Confirm
+     *
+     * The customer's email
+     */
+    confirm: string;
 };
 
 /**
@@ -1178,6 +1340,281 @@ export type HealthOut = {
      */
     status: 'ok' | 'degraded';
 };
+
+/**
+ * ImportDetail
+ */
+export type ImportDetail = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     *
+     * The name of the user who uploaded the file
+     */
+    created_by: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Headers
+     */
+    headers: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: ImportKind;
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: string | null;
+    };
+    /**
+     * Preset
+     */
+    preset: string | null;
+    /**
+     * Preview
+     *
+     * The first rows, as many cells as headers (while the file is kept)
+     */
+    preview: Array<Array<string>>;
+    /**
+     * Rows Done
+     */
+    rows_done: number;
+    /**
+     * Rows Failed
+     *
+     * Rows reported in errors.csv
+     */
+    rows_failed: number;
+    /**
+     * Rows Imported
+     *
+     * Rows that created or changed something
+     */
+    rows_imported: number;
+    /**
+     * Rows Per Second
+     */
+    rows_per_second: number | null;
+    /**
+     * Rows Total
+     */
+    rows_total: number | null;
+    /**
+     * Rows Unchanged
+     *
+     * Rows already in ShopCRM as the file says (a re-run)
+     */
+    rows_unchanged: number;
+    /**
+     * Seconds Left
+     */
+    seconds_left: number | null;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: ImportStatus;
+};
+
+/**
+ * ImportFieldOut
+ */
+export type ImportFieldOut = {
+    /**
+     * Help
+     */
+    help: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Required
+     */
+    required: boolean;
+};
+
+/**
+ * ImportKind
+ */
+export type ImportKind = 'customers' | 'orders' | 'products';
+
+/**
+ * ImportList
+ */
+export type ImportList = {
+    /**
+     * Items
+     */
+    items: Array<ImportOut>;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * ImportOptions
+ */
+export type ImportOptions = {
+    default_status?: OrderStatus | null;
+    /**
+     * Product Name
+     */
+    product_name?: string | null;
+    /**
+     * Product Sku
+     */
+    product_sku?: string | null;
+};
+
+/**
+ * ImportOut
+ */
+export type ImportOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     *
+     * The name of the user who uploaded the file
+     */
+    created_by: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Headers
+     */
+    headers: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: ImportKind;
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: string | null;
+    };
+    /**
+     * Preset
+     */
+    preset: string | null;
+    /**
+     * Rows Done
+     */
+    rows_done: number;
+    /**
+     * Rows Failed
+     *
+     * Rows reported in errors.csv
+     */
+    rows_failed: number;
+    /**
+     * Rows Imported
+     *
+     * Rows that created or changed something
+     */
+    rows_imported: number;
+    /**
+     * Rows Per Second
+     */
+    rows_per_second: number | null;
+    /**
+     * Rows Total
+     */
+    rows_total: number | null;
+    /**
+     * Rows Unchanged
+     *
+     * Rows already in ShopCRM as the file says (a re-run)
+     */
+    rows_unchanged: number;
+    /**
+     * Seconds Left
+     */
+    seconds_left: number | null;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: ImportStatus;
+};
+
+/**
+ * ImportPresetOut
+ */
+export type ImportPresetOut = {
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    kind: ImportKind;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
+ * ImportStart
+ */
+export type ImportStart = {
+    /**
+     * Mapping
+     */
+    mapping: {
+        [key: string]: unknown | string | null;
+    };
+    options?: ImportOptions;
+    /**
+     * Preset
+     */
+    preset?: string | null;
+};
+
+/**
+ * ImportStatus
+ */
+export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /**
  * InventoryItem
@@ -1834,6 +2271,132 @@ export type PasswordReset = {
 };
 
 /**
+ * PersonalData
+ *
+ * Everything ShopCRM holds about one customer. Each kind of data is a section of its own, so a later
+ * feature (the emails sent, say) adds a section without changing the others.
+ */
+export type PersonalData = {
+    consent: Consent;
+    customer: CustomerOut;
+    /**
+     * Format
+     */
+    format?: 'shopcrm.personal-data.v1';
+    /**
+     * Generated At
+     */
+    generated_at: string;
+    /**
+     * Orders
+     *
+     * Every order with its items and status history, oldest first
+     */
+    orders: Array<PersonalOrder>;
+    segments: Segments;
+};
+
+/**
+ * PersonalOrder
+ */
+export type PersonalOrder = {
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Items
+     */
+    items: Array<PersonalOrderItem>;
+    /**
+     * Order Number
+     */
+    order_number: string;
+    /**
+     * Placed At
+     */
+    placed_at: string;
+    shipping: PersonalShipping;
+    status: OrderStatus;
+    /**
+     * Status History
+     */
+    status_history: Array<PersonalStatusChange>;
+    /**
+     * Total Amount
+     */
+    total_amount: string;
+};
+
+/**
+ * PersonalOrderItem
+ */
+export type PersonalOrderItem = {
+    /**
+     * Line Total
+     */
+    line_total: string;
+    /**
+     * Product Name
+     */
+    product_name: string;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Unit Price
+     */
+    unit_price: string;
+};
+
+/**
+ * PersonalShipping
+ */
+export type PersonalShipping = {
+    /**
+     * Address1
+     */
+    address1: string | null;
+    /**
+     * Address2
+     */
+    address2: string | null;
+    /**
+     * City
+     */
+    city: string | null;
+    /**
+     * Country
+     */
+    country: string | null;
+    /**
+     * Name
+     */
+    name: string | null;
+    /**
+     * Postal Code
+     */
+    postal_code: string | null;
+};
+
+/**
+ * PersonalStatusChange
+ */
+export type PersonalStatusChange = {
+    /**
+     * Changed At
+     */
+    changed_at: string;
+    from_status: OrderStatus | null;
+    to_status: OrderStatus;
+};
+
+/**
  * PreviewIn
  */
 export type PreviewIn = {
@@ -2248,6 +2811,48 @@ export type SegmentList = {
 };
 
 /**
+ * SegmentMembership
+ */
+export type SegmentMembership = {
+    /**
+     * Joined At
+     */
+    joined_at: string;
+    /**
+     * Segment Id
+     */
+    segment_id: number;
+    /**
+     * Segment Name
+     *
+     * Null when the segment has been deleted since
+     */
+    segment_name: string | null;
+};
+
+/**
+ * SegmentMembershipEvent
+ */
+export type SegmentMembershipEvent = {
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Kind
+     */
+    kind: 'joined' | 'left';
+    /**
+     * Segment Id
+     */
+    segment_id: number;
+    /**
+     * Segment Name
+     */
+    segment_name: string | null;
+};
+
+/**
  * SegmentOut
  */
 export type SegmentOut = {
@@ -2290,6 +2895,24 @@ export type SegmentOut = {
      * Updated At
      */
     updated_at: string;
+};
+
+/**
+ * Segments
+ */
+export type Segments = {
+    /**
+     * Events
+     *
+     * When they joined or left a segment, oldest first
+     */
+    events: Array<SegmentMembershipEvent>;
+    /**
+     * Memberships
+     *
+     * Segments the customer is in as of their last refresh
+     */
+    memberships: Array<SegmentMembership>;
 };
 
 /**
@@ -2664,6 +3287,12 @@ export type CustomerProfileWritable = {
      */
     email_consent: boolean;
     /**
+     * Erased At
+     *
+     * When the person's data was erased at their request
+     */
+    erased_at: string | null;
+    /**
      * First Name
      */
     first_name: string;
@@ -2747,6 +3376,80 @@ export type OrderDetailsWritable = {
      */
     total_amount: string;
 };
+
+export type AuditListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Action
+         *
+         * Only this action, e.g. customer.erase
+         */
+        action?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * From a previous page's next_cursor (signed by the server)
+         */
+        cursor?: string | null;
+    };
+    url: '/api/audit-log';
+};
+
+export type AuditListErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
+export type AuditListResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditPage;
+};
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type AuthLoginData = {
     body: LoginIn;
@@ -3336,6 +4039,121 @@ export type CustomersCreateResponses = {
 
 export type CustomersCreateResponse = CustomersCreateResponses[keyof CustomersCreateResponses];
 
+export type CustomersExportCsvData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of first name, last name, full name, email or phone
+         */
+        q?: string | null;
+        /**
+         * Status
+         */
+        status?: Array<CustomerStatus> | null;
+        /**
+         * Tier
+         */
+        tier?: Array<Tier> | null;
+        /**
+         * Spend Min
+         */
+        spend_min?: number | null;
+        /**
+         * Spend Max
+         */
+        spend_max?: number | null;
+        /**
+         * Orders Min
+         */
+        orders_min?: number | null;
+        /**
+         * Orders Max
+         */
+        orders_max?: number | null;
+        /**
+         * Created From
+         */
+        created_from?: string | null;
+        /**
+         * Created To
+         */
+        created_to?: string | null;
+        /**
+         * Last Order From
+         */
+        last_order_from?: string | null;
+        /**
+         * Last Order To
+         */
+        last_order_to?: string | null;
+        /**
+         * Country
+         */
+        country?: Array<string> | null;
+        /**
+         * Email Consent
+         */
+        email_consent?: boolean | null;
+        sort?: CustomerSort;
+        /**
+         * Order
+         */
+        order?: 'asc' | 'desc';
+    };
+    url: '/api/customers.csv';
+};
+
+export type CustomersExportCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type CustomersExportCsvError = CustomersExportCsvErrors[keyof CustomersExportCsvErrors];
+
+export type CustomersExportCsvResponses = {
+    /**
+     * Every matching row, one a line (docs/csv-formats.md)
+     */
+    200: unknown;
+};
+
 export type CustomersUpdateData = {
     body: CustomerUpdate;
     path: {
@@ -3459,6 +4277,130 @@ export type CustomersDetailsResponses = {
 };
 
 export type CustomersDetailsResponse = CustomersDetailsResponses[keyof CustomersDetailsResponses];
+
+export type CustomersEraseData = {
+    body: ErasureRequest;
+    path: {
+        /**
+         * Customer Id
+         */
+        customer_id: number;
+    };
+    query?: never;
+    url: '/api/customers/{customer_id}/erase';
+};
+
+export type CustomersEraseErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type CustomersEraseError = CustomersEraseErrors[keyof CustomersEraseErrors];
+
+export type CustomersEraseResponses = {
+    /**
+     * Successful Response
+     */
+    200: ErasureOut;
+};
+
+export type CustomersEraseResponse = CustomersEraseResponses[keyof CustomersEraseResponses];
+
+export type CustomersPersonalDataData = {
+    body?: never;
+    path: {
+        /**
+         * Customer Id
+         */
+        customer_id: number;
+    };
+    query?: never;
+    url: '/api/customers/{customer_id}/export';
+};
+
+export type CustomersPersonalDataErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type CustomersPersonalDataError = CustomersPersonalDataErrors[keyof CustomersPersonalDataErrors];
+
+export type CustomersPersonalDataResponses = {
+    /**
+     * Successful Response
+     */
+    200: PersonalData;
+};
+
+export type CustomersPersonalDataResponse = CustomersPersonalDataResponses[keyof CustomersPersonalDataResponses];
 
 export type CustomersSegmentsData = {
     body?: never;
@@ -3715,6 +4657,506 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type ImportsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Before
+         *
+         * Only imports older than this id
+         */
+        before?: number | null;
+    };
+    url: '/api/imports';
+};
+
+export type ImportsListErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsListError = ImportsListErrors[keyof ImportsListErrors];
+
+export type ImportsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportList;
+};
+
+export type ImportsListResponse = ImportsListResponses[keyof ImportsListResponses];
+
+export type ImportsUploadData = {
+    /**
+     * ImportUpload
+     */
+    body: {
+        /**
+         * The CSV file: UTF-8, cells separated by commas or semicolons
+         */
+        file: Blob | File;
+        kind: 'customers' | 'orders' | 'products';
+    };
+    path?: never;
+    query?: never;
+    url: '/api/imports';
+};
+
+export type ImportsUploadErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsUploadError = ImportsUploadErrors[keyof ImportsUploadErrors];
+
+export type ImportsUploadResponses = {
+    /**
+     * Successful Response
+     */
+    201: ImportDetail;
+};
+
+export type ImportsUploadResponse = ImportsUploadResponses[keyof ImportsUploadResponses];
+
+export type ImportsFieldsData = {
+    body?: never;
+    path?: never;
+    query: {
+        kind: ImportKind;
+    };
+    url: '/api/imports/fields';
+};
+
+export type ImportsFieldsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsFieldsError = ImportsFieldsErrors[keyof ImportsFieldsErrors];
+
+export type ImportsFieldsResponses = {
+    /**
+     * Response Imports-Fields
+     *
+     * Successful Response
+     */
+    200: Array<ImportFieldOut>;
+};
+
+export type ImportsFieldsResponse = ImportsFieldsResponses[keyof ImportsFieldsResponses];
+
+export type ImportsPresetsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/imports/presets';
+};
+
+export type ImportsPresetsErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsPresetsError = ImportsPresetsErrors[keyof ImportsPresetsErrors];
+
+export type ImportsPresetsResponses = {
+    /**
+     * Response Imports-Presets
+     *
+     * Successful Response
+     */
+    200: Array<ImportPresetOut>;
+};
+
+export type ImportsPresetsResponse = ImportsPresetsResponses[keyof ImportsPresetsResponses];
+
+export type ImportsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}';
+};
+
+export type ImportsGetErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsGetError = ImportsGetErrors[keyof ImportsGetErrors];
+
+export type ImportsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportDetail;
+};
+
+export type ImportsGetResponse = ImportsGetResponses[keyof ImportsGetResponses];
+
+export type ImportsCancelData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/cancel';
+};
+
+export type ImportsCancelErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsCancelError = ImportsCancelErrors[keyof ImportsCancelErrors];
+
+export type ImportsCancelResponses = {
+    /**
+     * Successful Response
+     */
+    202: ImportOut;
+};
+
+export type ImportsCancelResponse = ImportsCancelResponses[keyof ImportsCancelResponses];
+
+export type ImportsErrorsCsvData = {
+    body?: never;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/errors.csv';
+};
+
+export type ImportsErrorsCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsErrorsCsvError = ImportsErrorsCsvErrors[keyof ImportsErrorsCsvErrors];
+
+export type ImportsErrorsCsvResponses = {
+    /**
+     * row,column,value,reason: one line per problem
+     */
+    200: unknown;
+};
+
+export type ImportsStartData = {
+    body: ImportStart;
+    path: {
+        /**
+         * Import Id
+         */
+        import_id: number;
+    };
+    query?: never;
+    url: '/api/imports/{import_id}/start';
+};
+
+export type ImportsStartErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type ImportsStartError = ImportsStartErrors[keyof ImportsStartErrors];
+
+export type ImportsStartResponses = {
+    /**
+     * Successful Response
+     */
+    202: ImportOut;
+};
+
+export type ImportsStartResponse = ImportsStartResponses[keyof ImportsStartResponses];
 
 export type InventoryListData = {
     body?: never;
@@ -4436,6 +5878,97 @@ export type OrdersCreateResponses = {
 
 export type OrdersCreateResponse = OrdersCreateResponses[keyof OrdersCreateResponses];
 
+export type OrdersExportCsvData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         *
+         * The status tab; all statuses when absent
+         */
+        status?: OrderStatus | null;
+        /**
+         * Q
+         *
+         * Customer name or email prefix
+         */
+        q?: string | null;
+        /**
+         * Order Number
+         *
+         * Order number prefix
+         */
+        order_number?: string | null;
+        /**
+         * Customer Id
+         */
+        customer_id?: number | null;
+        /**
+         * Placed From
+         */
+        placed_from?: string | null;
+        /**
+         * Placed To
+         */
+        placed_to?: string | null;
+        sort?: OrderSort;
+        /**
+         * Order
+         */
+        order?: 'asc' | 'desc';
+    };
+    url: '/api/orders.csv';
+};
+
+export type OrdersExportCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type OrdersExportCsvError = OrdersExportCsvErrors[keyof OrdersExportCsvErrors];
+
+export type OrdersExportCsvResponses = {
+    /**
+     * Every matching row, one a line (docs/csv-formats.md)
+     */
+    200: unknown;
+};
+
 export type OrdersDetailsData = {
     body?: never;
     path: {
@@ -4559,6 +6092,90 @@ export type OrdersUpdateStatusResponses = {
 };
 
 export type OrdersUpdateStatusResponse = OrdersUpdateStatusResponses[keyof OrdersUpdateStatusResponses];
+
+export type InventoryProductsCsvData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Case-insensitive prefix of the name or the SKU
+         */
+        q?: string | null;
+        /**
+         * Category
+         */
+        category?: Array<string> | null;
+        /**
+         * Min Price
+         */
+        min_price?: number | null;
+        /**
+         * Max Price
+         */
+        max_price?: number | null;
+        /**
+         * Stock State
+         */
+        stock_state?: Array<StockState> | null;
+        /**
+         * Need
+         *
+         * Need levels of the latest forecast (repeatable)
+         */
+        need?: Array<Need> | null;
+    };
+    url: '/api/products.csv';
+};
+
+export type InventoryProductsCsvErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type InventoryProductsCsvError = InventoryProductsCsvErrors[keyof InventoryProductsCsvErrors];
+
+export type InventoryProductsCsvResponses = {
+    /**
+     * Every matching row, one a line (docs/csv-formats.md)
+     */
+    200: unknown;
+};
 
 export type SegmentsListData = {
     body?: never;
