@@ -9,13 +9,13 @@ How each kind of rule is written, so the database answers it the way an expert w
   `round(total_spend * 100) op cents * total_orders`, exact on both engines and defined only with orders;
   `days_since_last_order` becomes a range on `last_order_at`.
 - order-window fields (`orders_in_last_days`, `spend_in_last_days`) and `bought_category` / `bought_sku`
-  are semi-joins: `customers.id IN (SELECT customer_id FROM orders WHERE placed_at in the window AND status
-  counts [GROUP BY customer_id HAVING ...])`, reading orders by `placed_at` (ix_orders_placed_at_sort,
-  ix_orders_status_placed) or, when the planner prefers, per customer through ix_orders_customer_placed;
-  categories and SKUs go from `products` to `order_items` (ix_order_items_product_id) carrying the customer
-  id, so no join back through the customer. When a count of zero satisfies the rule ("fewer than 3 orders"),
-  the rule is the complement, `customers.id NOT IN (... HAVING NOT ...)`, so customers with no orders at all
-  are counted as having 0.
+  are sets of customers: `SELECT customer_id FROM orders WHERE status counts AND placed_at in the window
+  [GROUP BY customer_id HAVING ...]`, read index-only from ix_orders_status_placed_customer (status,
+  placed_at, id) INCLUDE (customer_id, total_amount); categories and SKUs go from `products` to
+  `order_items` through ix_order_items_product_order_customer (product_id) INCLUDE (order_id, customer_id),
+  index-only, joined to the window's counted orders by order id, so no join back through the customer.
+  When a count of zero satisfies the rule ("fewer than 3 orders"), the rule is "not in" the set of those
+  who fail it (`... HAVING NOT ...`), so customers with no orders at all are counted as having 0.
 - `not` is pushed down to the rules (De Morgan), and a negated rule is its exact complement: for a field
   that can be missing, `col IS NULL OR NOT (test)`. So no NULL ever leaks through a NOT and drops customers
   by accident (segments/fields.py states the rules).
@@ -52,13 +52,17 @@ from sqlalchemy import (
 
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import Product
-from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem
+from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatus
 from shopcrm.segments.fields import NEGATION_OF, FieldType, Op
 from shopcrm.segments.tree import Group, Rule, When, Window
 
 TIERS = ("bronze", "silver", "gold", "platinum")
 _CENTS = Numeric(16, 0)
-COUNTED = Order.status.not_in(sorted(s.value for s in UNCOUNTED_STATUSES))
+# The statuses that count, listed (the same as "not cancelled or refunded": orders.status is checked against
+# OrderStatus), so PostgreSQL reads a window's counted orders as ranges of ix_orders_status_placed_customer,
+# index-only; `NOT IN` left it a filter over every order of the window, read from the table (measured on the
+# large set: bought Footwear in 90 days 1.4 s -> 0.7 s).
+COUNTED = Order.status.in_([s.value for s in OrderStatus if s not in UNCOUNTED_STATUSES])
 
 _COLUMNS: dict[str, Any] = {
     name: getattr(Customer, name)

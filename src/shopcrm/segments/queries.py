@@ -11,9 +11,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Insert,
     Select,
     and_,
+    any_,
     case,
     delete,
     func,
@@ -26,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.customers.models import Customer
 from shopcrm.segments.compiler import Context, SharedSets, compile_node, positive_set
 from shopcrm.segments.models import SegmentMember, SegmentMembershipEvent
@@ -105,21 +108,36 @@ class PreviewRows:
     customers: list[Customer]
 
 
-async def preview(session: AsyncSession, group: Group, ctx: Context, *, limit: int) -> PreviewRows:
+async def preview(
+    session: AsyncSession, group: Group, ctx: Context, *, limit: int, caps: Capabilities | None = None
+) -> PreviewRows:
     """The preview in one statement: the counts (counts_plan) and the first `limit` matching customers, newest
     first, which the database reads along ix_customers_created_at_sort and stops after `limit` rows when
     matches are common. Each behaviour rule's customer set is a MATERIALIZED CTE, computed once for both the
     counts and the page (as two statements, or as plain subqueries, it was computed twice: measured on the
     large set, the dearest part of a windowed preview). The page is joined to the one row of counts, so no
-    match still returns that row."""
+    match still returns that row.
+
+    A tree of one behaviour rule pages its set's customers by key where ids bind as one array: `id =
+    ANY(ARRAY(SELECT customer_id FROM set))` is a lookup per member and a top-25 sort. Joined instead,
+    PostgreSQL merged the set with the whole customers table in id order (1.2 s for 16,000 members on the
+    large set, against 0.27 s by key)."""
     sets = SharedSets()
     ctx = replace(ctx, sets=sets)
     plan = counts_plan(group, ctx)
     counts = plan.query.subquery("counts")
-    test = compile_node(group, ctx, negate=False)
+    only = positive_set(group, ctx)
+    if only is not None and (caps or capabilities_of(session)).array_parameters:
+        # ARRAY(subquery): a subquery straight in ANY (...) would be compared row by row, not as one array.
+        members = func.array(select(only.c.customer_id).scalar_subquery())
+        source: Any = Customer.__table__
+        test: ColumnElement[bool] = Customer.id == any_(members)
+    else:
+        source = sets.join_onto(Customer.__table__)
+        test = compile_node(group, ctx, negate=False)
     page = (
         select(Customer)
-        .select_from(sets.join_onto(Customer.__table__))
+        .select_from(source)
         .where(test)
         .order_by(Customer.created_at.desc(), Customer.id.desc())
         .limit(limit)
