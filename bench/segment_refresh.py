@@ -66,6 +66,7 @@ async def one_round(database: Database, settings: Settings) -> dict[str, list[tu
                     ms = (time.perf_counter() - t0) * 1000
                     assert done is not None
                     out[name].append((ms, done.member_count, done.joined, done.left))
+                    print(f"  {name} +{offset}: {ms:,.0f} ms, {done.joined:,} joined, {done.left:,} left", flush=True)
         finally:
             await session.rollback()
     return out
@@ -94,8 +95,8 @@ def table(rounds: list[dict[str, list[tuple[float, int, int, int]]]]) -> str:
     return "\n".join(lines)
 
 
-async def main_async(url: str, rounds: int) -> None:
-    settings = Settings(DATABASE_URL=url)
+async def main_async(url: str, rounds: int, timeout_ms: int) -> None:
+    settings = Settings(DATABASE_URL=url, statement_timeout_ms=timeout_ms)
     database = Database(settings, null_pool=True)
     try:
         results = []
@@ -114,8 +115,15 @@ async def main_async(url: str, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--statement-timeout-ms",
+        type=int,
+        default=Settings.model_fields["statement_timeout_ms"].default,
+        help="the refresh's statement timeout (default: the product's); raise it to time a refresh the default stops",
+    )
     args = parser.parse_args()
-    asyncio.run(main_async(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL, args.rounds))
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    asyncio.run(main_async(url, args.rounds, args.statement_timeout_ms))
 
 
 if __name__ == "__main__":

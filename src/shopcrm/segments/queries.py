@@ -91,7 +91,8 @@ def counts_plan(group: Group, ctx: Context) -> CountsPlan:
         *(func.count().filter(t).label(f"a{i}") for i, t in enumerate(tests)),
         *(func.count().filter(running[i]).label(f"r{i}") for i in range(1, n)),
     ]
-    return CountsPlan(select(*columns).select_from(ctx.sets.join_onto(Customer.__table__)), n, group.negated)
+    counting: Select[Any] = select(*columns).select_from(ctx.sets.join_onto(Customer.__table__))  # type: ignore[assignment]
+    return CountsPlan(counting, n, group.negated)
 
 
 async def rule_counts(session: AsyncSession, group: Group, ctx: Context) -> tuple[int, list[tuple[int, int]]]:
