@@ -222,6 +222,7 @@ test('axe finds no critical or serious WCAG 2.1 AA violation in the builder', as
 });
 
 test('a viewer sees a segment read-only, with its live count and the count under each condition', async ({ page }) => {
+  test.setTimeout(90_000);
   const errors = collectBrowserErrors(page);
   await logIn(page);
   const csrf = (await page.context().cookies()).find((c) => c.name === 'shopcrm_csrf')?.value ?? '';
@@ -248,10 +249,13 @@ test('a viewer sees a segment read-only, with its live count and the count under
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/$/);
   await page.goto(`/segments?segment=${String(segment.id)}`);
+  // The first count waits for the catalog and the debounce; a busy machine needs more than the default 10 s.
+  await expect(page.getByTestId('live-count-value')).toHaveAttribute('data-stale', 'false', { timeout: 30_000 });
   expect(await settledCount(page)).toBeGreaterThan(0);
   const counts = await ruleCounts(page);
   expect(counts).toHaveLength(2);
   await expect(page.getByRole('textbox', { name: 'Name' })).toHaveAttribute('readonly');
   await expect(page.getByRole('button', { name: /^Save/ })).toHaveCount(0);
-  expect(unexpected(errors)).toEqual([]);
+  // The admin's dashboard, still polling when its cookies were cleared, got 401s: expected.
+  expect(unexpected(errors, [/status of 401 .*\/api\/dashboard/])).toEqual([]);
 });

@@ -41,12 +41,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
 from shopcrm.core.engines import capabilities_of
+from shopcrm.customers.models import Customer
 from shopcrm.db import Database, utcnow
 from shopcrm.segments import queries
 from shopcrm.segments.compiler import members_query
+from shopcrm.segments.fields import FieldType
 from shopcrm.segments.models import Segment
 from shopcrm.segments.service import context, segment_tree
-from shopcrm.segments.tree import InvalidTree
+from shopcrm.segments.tree import Group, InvalidTree, Rule
 
 log = logging.getLogger("shopcrm.segments.jobs")
 
@@ -54,6 +56,8 @@ log = logging.getLogger("shopcrm.segments.jobs")
 ADVISORY_LOCK_BASE = 0x5345474D << 31
 # How often the loop looks for segments saved since it last looked.
 POLL_SECONDS = 5.0
+# Customer ids per statement of a first count (see _slices).
+REFRESH_SLICE = 200_000
 # How long a segment whose refresh failed rests before the next try (at least; the refresh interval if longer).
 RETRY_AFTER_FAILURE_S = 60.0
 
@@ -138,6 +142,25 @@ async def _lock(session: AsyncSession, segment_id: int) -> bool:
     return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
+def _has_behaviour(node: Group | Rule) -> bool:
+    if isinstance(node, Rule):
+        return node.field.type in (FieldType.window_count, FieldType.window_money, FieldType.bought)
+    return any(_has_behaviour(child) for child in node.rules)
+
+
+async def _slices(session: AsyncSession, segment: Segment, group: Group) -> list[queries.IdRange]:
+    """The customer-id ranges a refresh works in. A segment's first count (or its first after the rules
+    changed) may move most customers at once, so it goes in slices of REFRESH_SLICE ids, each statement well
+    within the statement timeout: "spent 200 to 1,000" on the large set (414,239 joiners) took 25 s as one
+    statement against the 15 s timeout, 10.5 s in five slices. Not when a rule looks at order history: each
+    slice computes its customer set again (bought Footwear in 90 days: 4.5 s in one pass, 10.9 s in five).
+    The refresh every minute moves few customers: one statement."""
+    if segment.counted_at is not None or _has_behaviour(group):
+        return [None]
+    top = int(await session.scalar(select(func.max(Customer.id))) or 0)
+    return [(low, low + REFRESH_SLICE) for low in range(0, top + 1, REFRESH_SLICE)] or [None]
+
+
 async def refresh_in(
     session: AsyncSession,
     segment_id: int,
@@ -170,9 +193,11 @@ async def refresh_in(
         # planned for their values, like the read engine's.
         await session.execute(text(caps.plan_for_values))
     members = members_query(group, context(settings, now))
-    await session.execute(queries.membership_events(segment_id, members, now))
-    left = (await session.execute(queries.remove_leavers(segment_id, now))).rowcount  # type: ignore[attr-defined]
-    joined = (await session.execute(queries.add_joiners(segment_id, now))).rowcount  # type: ignore[attr-defined]
+    left = joined = 0
+    for ids in await _slices(session, segment, group):
+        await session.execute(queries.membership_events(segment_id, members, now, ids))
+        left += (await session.execute(queries.remove_leavers(segment_id, now, ids))).rowcount  # type: ignore[attr-defined]
+        joined += (await session.execute(queries.add_joiners(segment_id, now, ids))).rowcount  # type: ignore[attr-defined]
     # The stored members were exactly the last count's (0 before the first refresh).
     count = (segment.member_count or 0) + int(joined) - int(left)
     took_ms = round((time.perf_counter() - started) * 1000)

@@ -155,13 +155,24 @@ async def preview(
     return PreviewRows(count, per_rule, [row[0] for row in rows if row[0] is not None])
 
 
-def membership_events(segment_id: int, members: Select[Any], at: dt.datetime) -> Insert:
+IdRange = tuple[int, int] | None  # customer ids [low, high), or all
+
+
+def _in_range(column: Any, ids: IdRange) -> list[ColumnElement[bool]]:
+    return [] if ids is None else [column >= ids[0], column < ids[1]]
+
+
+def membership_events(segment_id: int, members: Select[Any], at: dt.datetime, ids: IdRange = None) -> Insert:
     """Write a 'joined' event for every customer the new member set has and the stored one has not, and a
     'left' event for every stored member it has not. The rules are evaluated once, and the two sets meet in
     a FULL JOIN: a hash join, linear however large they are (`NOT IN (subquery)` turns into a search per row
-    once a set outgrows work_mem, about 100,000 ids)."""
-    new = members.subquery("new_members")
-    stored = select(SegmentMember.customer_id).where(SegmentMember.segment_id == segment_id).subquery("stored")
+    once a set outgrows work_mem, about 100,000 ids). `ids`: only the customers of that id range."""
+    new = members.where(*_in_range(Customer.id, ids)).subquery("new_members")
+    stored = (
+        select(SegmentMember.customer_id)
+        .where(SegmentMember.segment_id == segment_id, *_in_range(SegmentMember.customer_id, ids))
+        .subquery("stored")
+    )
     diff = new.join(stored, stored.c.customer_id == new.c.id, full=True)
     return insert(SegmentMembershipEvent).from_select(
         ["segment_id", "customer_id", "kind", "at"],
@@ -176,17 +187,18 @@ def membership_events(segment_id: int, members: Select[Any], at: dt.datetime) ->
     )
 
 
-def remove_leavers(segment_id: int, at: dt.datetime) -> Any:
+def remove_leavers(segment_id: int, at: dt.datetime, ids: IdRange = None) -> Any:
     """Delete the members this refresh's 'left' events name (no second evaluation of the rules)."""
     left = select(SegmentMembershipEvent.customer_id).where(
         SegmentMembershipEvent.segment_id == segment_id,
         SegmentMembershipEvent.at == at,
         SegmentMembershipEvent.kind == "left",
+        *_in_range(SegmentMembershipEvent.customer_id, ids),
     )
     return delete(SegmentMember).where(SegmentMember.segment_id == segment_id, SegmentMember.customer_id.in_(left))
 
 
-def add_joiners(segment_id: int, at: dt.datetime) -> Insert:
+def add_joiners(segment_id: int, at: dt.datetime, ids: IdRange = None) -> Insert:
     """Insert the members this refresh's 'joined' events name (no second evaluation of the rules)."""
     return insert(SegmentMember).from_select(
         ["segment_id", "customer_id", "joined_at"],
@@ -194,5 +206,6 @@ def add_joiners(segment_id: int, at: dt.datetime) -> Insert:
             SegmentMembershipEvent.segment_id == segment_id,
             SegmentMembershipEvent.at == at,
             SegmentMembershipEvent.kind == "joined",
+            *_in_range(SegmentMembershipEvent.customer_id, ids),
         ),
     )
