@@ -349,8 +349,8 @@ function RefreshError({ segment }: { segment: SegmentOut }) {
         <Text size="xs">
           {segment.failed_at === null ? '' : `At ${formatDateTime(segment.failed_at)}. `}
           {segment.counted_at === null
-            ? 'The segment has no members until a refresh succeeds; it is tried again every few minutes.'
-            : `The members below are from the last successful refresh, ${formatDateTime(segment.counted_at)}; it is tried again every few minutes.`}
+            ? 'The segment has no members until a refresh succeeds; it is tried again after a minute or so.'
+            : `The members below are from the last successful refresh, ${formatDateTime(segment.counted_at)}; it is tried again after a minute or so.`}
         </Text>
       </Stack>
     </Alert>

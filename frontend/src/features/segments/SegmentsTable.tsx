@@ -129,7 +129,17 @@ export function SegmentCards({ items: segments, loading, dimmed = false, segment
             </Text>
           )}
           <Text size="xs" mt={4}>
-            <Members segment={segment} /> members · counted <Counted segment={segment} />
+            {segment.last_error !== null && segment.member_count === null ? (
+              // Never counted: the failure says it all.
+              <>
+                <Members segment={segment} />
+                <Counted segment={segment} />
+              </>
+            ) : (
+              <>
+                <Members segment={segment} /> members · counted <Counted segment={segment} />
+              </>
+            )}
           </Text>
         </Paper>
       ))}
