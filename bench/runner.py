@@ -335,10 +335,14 @@ async def run(url: URL, args: argparse.Namespace) -> int:
 
     scenarios = discover()
     if args.only:
-        unknown = set(args.only) - scenarios.keys()
+        # A name, or the start of names: `--only segment_preview` runs the ten segment previews.
+        def chosen(name: str) -> bool:
+            return any(name == o or name.startswith(o + " ") for o in args.only)
+
+        unknown = {o for o in args.only if not any(k == o or k.startswith(o + " ") for k in scenarios)}
         if unknown:
             raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}; known: {', '.join(scenarios)}")
-        scenarios = {k: v for k, v in scenarios.items() if k in args.only}
+        scenarios = {k: v for k, v in scenarios.items() if chosen(k)}
     if engine != "postgresql":
         # Ingestion's floor is PostgreSQL's one-statement order; on SQLite the list and details paths run.
         scenarios = {k: v for k, v in scenarios.items() if v.kind == "latency"}
@@ -454,6 +458,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--only", action="append", metavar="SCENARIO", help="run only these scenarios")
     parser.add_argument("--n", type=int, help="timed runs per scenario (default: the scenario's own)")
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="leave the schema as it is (a shared database migrated by someone else, while a branch's own "
+        "migration is not merged yet)",
+    )
     args = parser.parse_args(argv)
     args.size = args.size or ("large" if args.engine == "postgresql" else "medium")
     url = database_url(args.engine)
@@ -461,5 +471,6 @@ def main(argv: list[str] | None = None) -> None:
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
     elif asyncio.run(ensure_database(url)):
         print(f"created database {url.database}")
-    migrate(url)
+    if not args.no_migrate:
+        migrate(url)
     sys.exit(asyncio.run(run(url, args)))

@@ -220,3 +220,42 @@ test('axe finds no critical or serious WCAG 2.1 AA violation in the builder', as
   await expect(rule(page, '0.0').getByTestId('rule-unfinished')).toBeVisible();
   await expectAccessible(page, 'Builder with an unfinished rule');
 });
+
+test('a viewer sees a segment read-only, with its live count and the count under each condition', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = collectBrowserErrors(page);
+  await logIn(page);
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'shopcrm_csrf')?.value ?? '';
+  const rules: Tree = {
+    combinator: 'and',
+    not: false,
+    rules: [
+      { field: 'total_spend', operator: '>=', value: '100' },
+      { field: 'country', operator: 'in', value: ['US', 'GB'] },
+    ],
+  };
+  const created = await page.request.post('/api/segments', {
+    headers: { 'X-CSRF-Token': csrf },
+    data: { name: `Read only ${String(Date.now())}`, rules },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const segment = (await created.json()) as Segment;
+
+  // The same browser, now as the viewer the e2e server created.
+  await page.context().clearCookies();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('viewer@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('e2e-Password-1');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto(`/segments?segment=${String(segment.id)}`);
+  // The first count waits for the catalog and the debounce; a busy machine needs more than the default 10 s.
+  await expect(page.getByTestId('live-count-value')).toHaveAttribute('data-stale', 'false', { timeout: 30_000 });
+  expect(await settledCount(page)).toBeGreaterThan(0);
+  const counts = await ruleCounts(page);
+  expect(counts).toHaveLength(2);
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveAttribute('readonly');
+  await expect(page.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+  // The admin's dashboard, still polling when its cookies were cleared, got 401s: expected.
+  expect(unexpected(errors, [/status of 401 .*\/api\/dashboard/])).toEqual([]);
+});

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shopcrm.auth.models import Role
 from shopcrm.config import Settings
 from shopcrm.core.engines import capabilities_of
+from shopcrm.customers.models import Customer
 from shopcrm.db import Database
 from shopcrm.segments import jobs
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent
@@ -215,3 +216,29 @@ async def test_changes_take_a_utc_time_and_refuse_others(app_client: httpx.Async
         response = await app_client.get(f"/api/segments/{sid}/changes", params={"since": bad}, headers=writer)
         assert response.status_code == 422, bad
         assert response.json()["error"]["details"][0]["loc"] == ["query", "since"]
+
+
+async def test_a_first_count_in_slices_of_customer_ids_is_exact(
+    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """A first count goes in slices of customer ids (so each statement stays within the statement timeout);
+    with slices of two ids the members and events are exactly those of one statement, and a later refresh
+    (one statement) moves only who changed."""
+    monkeypatch.setattr(jobs, "REFRESH_SLICE", 2)
+    spends = [Decimal(s) for s in ("900", "10", "600", "700", "20", "800", "5")]
+    customers = [await make_customer(database, total_spend=s, total_orders=1) for s in spends]
+    rich = {c.id for c, s in zip(customers, spends, strict=True) if s >= 500}
+    sid = await _segment(app_client, writer, "Rich", [{"field": "total_spend", "operator": ">=", "value": 500}])
+    first = await jobs.refresh_segment(database, sid, settings=settings, now=NOW)
+    assert first is not None
+    assert (first.joined, first.left, first.member_count) == (len(rich), 0, len(rich))
+    assert await _members(database, sid) == rich
+    assert sorted(await _events(database, sid)) == sorted((i, "joined") for i in rich)
+    # Customers whose spend changes: the next refresh (not a first count) writes just them.
+    async with database.transaction() as session:
+        await session.execute(update(Customer).where(Customer.id == customers[0].id).values(total_spend=Decimal(1)))
+        await session.execute(update(Customer).where(Customer.id == customers[1].id).values(total_spend=Decimal(501)))
+    later = await jobs.refresh_segment(database, sid, settings=settings, now=NOW + dt.timedelta(minutes=1))
+    assert later is not None
+    assert (later.joined, later.left, later.member_count) == (1, 1, len(rich))
+    assert await _members(database, sid) == (rich - {customers[0].id}) | {customers[1].id}

@@ -1,6 +1,7 @@
 """Property tests, on both engines: for random rule trees over random small data, the compiled query finds
 exactly the customers the reference evaluator (tests/segments/reference.py) finds, the per-rule counts
-agree with it, and the explanation of every customer agrees with membership."""
+and the preview (count, per-rule counts, newest members first) agree with it, and the explanation of every
+customer agrees with membership."""
 
 from __future__ import annotations
 
@@ -241,6 +242,14 @@ async def test_compiled_members_equal_the_reference_evaluators(
             else:
                 running = running & alone_set if group.combinator == "and" else running | alone_set
             assert run == len(running)
+        # The preview's one statement (counts and first page, behaviour sets shared as CTEs) agrees too; a
+        # page of 3 shows the limit cutting the newest-first list.
+        shown = await queries.preview(session, group, ctx, limit=3)
+        assert (shown.count, shown.rule_counts) == (count, per_rule), tree
+        newest = sorted(
+            (c for c in loaded.customers if c["id"] in expected), key=lambda c: (c["created_at"], c["id"]), reverse=True
+        )
+        assert [c.id for c in shown.customers] == [c["id"] for c in newest[:3]], tree
         # Why in, why not: the explanation of every customer agrees with membership.
         for customer in loaded.customers:
             node = await explain.explain(session, group=group, customer_id=customer["id"], ctx=ctx)

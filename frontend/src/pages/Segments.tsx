@@ -262,7 +262,9 @@ function Members({
     body = (
       <Text size="sm" c="dimmed" py="md" ta="center">
         {segment.member_count === null
-          ? 'Not counted yet: members appear after the next refresh.'
+          ? segment.last_error === null
+            ? 'Not counted yet: members appear after the next refresh.'
+            : 'No members: the segment could not be counted yet.'
           : 'No customer matches these rules right now.'}
       </Text>
     );
@@ -307,7 +309,9 @@ function Members({
             </Title>
             <Text size="xs" c="dimmed" data-testid="segment-counted">
               {segment.member_count === null || segment.counted_at === null
-                ? 'Not counted yet'
+                ? segment.last_error === null
+                  ? 'Not counted yet'
+                  : 'Not counted'
                 : `${formatInteger(segment.member_count)} at the last refresh, ${formatDateTime(segment.counted_at)}${
                     segment.count_ms === null ? '' : ` (${formatInteger(segment.count_ms)} ms)`
                   }`}
@@ -319,6 +323,7 @@ function Members({
             </Button>
           )}
         </Group>
+        {segment.last_error !== null && <RefreshError segment={segment} />}
         {body}
         {data !== undefined && data.items.length > 0 && (
           <ListPagination
@@ -332,6 +337,23 @@ function Members({
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** The last refresh failed: say why and when, instead of waiting for a count that is not coming. */
+function RefreshError({ segment }: { segment: SegmentOut }) {
+  return (
+    <Alert color="red" variant="light" role="alert" title="The last refresh failed" data-testid="segment-refresh-error">
+      <Stack gap={4}>
+        <Text size="sm">{segment.last_error}</Text>
+        <Text size="xs">
+          {segment.failed_at === null ? '' : `At ${formatDateTime(segment.failed_at)}. `}
+          {segment.counted_at === null
+            ? 'The segment has no members until a refresh succeeds; it is tried again after a minute or so.'
+            : `The members below are from the last successful refresh, ${formatDateTime(segment.counted_at)}; it is tried again after a minute or so.`}
+        </Text>
+      </Stack>
+    </Alert>
   );
 }
 

@@ -52,6 +52,9 @@ class Capabilities:
     streaming_isolation: str
     # INSERT with this engine's ON CONFLICT clauses: `caps.insert(Model).on_conflict_do_nothing(...)`.
     insert: Callable[..., Any]
+    # A statement making the rest of the current transaction plan each statement for its own values, for
+    # heavy reads on the write engine (whose cached generic plans suit key lookups); None: always so.
+    plan_for_values: str | None = None
 
 
 POSTGRESQL = Capabilities(
@@ -71,6 +74,7 @@ POSTGRESQL = Capabilities(
     alters_by_rebuild=False,
     streaming_isolation="REPEATABLE READ",
     insert=postgresql.insert,
+    plan_for_values="SET LOCAL plan_cache_mode = force_custom_plan",
 )
 SQLITE = Capabilities(
     name="sqlite",

@@ -54,7 +54,15 @@ class Order(TimestampMixin, Base):
         CheckConstraint("total_amount >= 0", name="total_amount_nonnegative"),
         Index("ix_orders_customer_placed", "customer_id", "placed_at"),
         Index("ix_orders_placed_at_sort", "placed_at", "id"),
-        Index("ix_orders_status_placed", "status", "placed_at", "id"),
+        # Status tabs sorted by time; on PostgreSQL it also carries the customer and the amount, so a segment's
+        # window over counted orders ("3 orders in 90 days", "spent 100 in 30 days") is read index-only.
+        Index(
+            "ix_orders_status_placed_customer",
+            "status",
+            "placed_at",
+            "id",
+            postgresql_include=["customer_id", "total_amount"],
+        ),
         Index("ix_orders_total_amount_sort", "total_amount", "id"),
         Index(
             "ix_orders_order_number_prefix",
@@ -82,7 +90,9 @@ class OrderItem(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("price >= 0", name="price_nonnegative"),
         Index("ix_order_items_order_id", "order_id"),
-        Index("ix_order_items_product_id", "product_id"),
+        # A product's lines; on PostgreSQL with their order and customer, so "bought in category X in the last
+        # N days" reads the category's lines index-only and joins them to the window's orders by id.
+        Index("ix_order_items_product_order_customer", "product_id", postgresql_include=["order_id", "customer_id"]),
         Index("ix_order_items_customer_id", "customer_id"),
     )
 

@@ -35,6 +35,10 @@ class Segment(TimestampMixin, Base):
     member_count: Mapped[int | None] = mapped_column(Integer)
     counted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     count_ms: Mapped[int | None] = mapped_column(Integer)
+    # The last refresh that failed (a statement timeout, stored rules the catalog now refuses): why, in words
+    # with no customer data, and when. Cleared by the next refresh that succeeds.
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     rules: Mapped[list[SegmentRule]] = relationship(
         back_populates="segment", cascade="all, delete-orphan", lazy="raise"

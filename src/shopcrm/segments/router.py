@@ -68,11 +68,10 @@ async def field_catalog(_: CurrentUser, db: ReadSession) -> FieldCatalog:
 
 
 @router.post("/preview", response_model=PreviewOut, name="preview")
-async def preview(
-    body: PreviewIn, _: WriterUser, db: ReadSession, settings: AppSettings, cursors: Cursors
-) -> PreviewOut:
+async def preview(body: PreviewIn, _: CurrentUser, db: ReadSession, settings: AppSettings) -> PreviewOut:
+    # Any signed-in user: a preview writes nothing (saving stays with writers).
     group = service.parse_rules(body.rules)
-    return await service.preview(db, group=group, settings=settings, cursors=cursors, now=utcnow())
+    return await service.preview(db, group=group, settings=settings, now=utcnow())
 
 
 @router.get("", response_model=SegmentList, name="list")

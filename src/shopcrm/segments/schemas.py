@@ -73,6 +73,10 @@ class SegmentOut(BaseModel):
     member_count: int | None = Field(description="Members at the last refresh; null until the first one")
     counted_at: dt.datetime | None = Field(description="When the members were last refreshed")
     count_ms: int | None = Field(description="How long that refresh took")
+    last_error: str | None = Field(
+        description="Why the last refresh failed (null when it succeeded); the count shown is older than that"
+    )
+    failed_at: dt.datetime | None = Field(description="When the last refresh failed; null when it succeeded")
     created_at: dt.datetime
     updated_at: dt.datetime
 

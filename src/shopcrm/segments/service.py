@@ -22,10 +22,10 @@ from shopcrm.core.pagination import CursorCodec, Page, keyset_page
 from shopcrm.customers import insights
 from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import Customer
-from shopcrm.customers.schemas import CustomerListQuery, CustomerSort
+from shopcrm.customers.schemas import CustomerListQuery
 from shopcrm.inventory.models import Product
 from shopcrm.segments import queries
-from shopcrm.segments.compiler import TIERS, Context, condition
+from shopcrm.segments.compiler import TIERS, Context
 from shopcrm.segments.fields import FIELDS
 from shopcrm.segments.models import Segment, SegmentMember, SegmentMembershipEvent, SegmentRule
 from shopcrm.segments.schemas import (
@@ -96,29 +96,15 @@ async def field_catalog(session: AsyncSession) -> FieldCatalog:
 # --- preview -------------------------------------------------------------------------------------------
 
 
-async def preview(
-    session: AsyncSession, *, group: Group, settings: Settings, cursors: CursorCodec, now: dt.datetime
-) -> PreviewOut:
+async def preview(session: AsyncSession, *, group: Group, settings: Settings, now: dt.datetime) -> PreviewOut:
     """How many customers the tree matches now, the first page of them, and the count under each
     top-level rule (alone, and running under the top-level combinator)."""
     started = time.perf_counter()
-    ctx = context(settings, now)
-    count, per_rule = await queries.rule_counts(session, group, ctx)
-    page = await keyset_page(
-        session,
-        select(Customer).where(condition(group, ctx)),
-        key=customers_service.SORT_KEYS[CustomerSort.created_at],
-        id_col=Customer.id,
-        sort=CustomerSort.created_at.value,
-        direction="desc",
-        limit=PREVIEW_PAGE,
-        cursor=None,
-        codec=cursors,
-    )
+    found = await queries.preview(session, group, context(settings, now), limit=PREVIEW_PAGE)
     return PreviewOut(
-        count=count,
-        items=[customers_service.to_out(row.Customer, settings) for row in page.rows],
-        rule_counts=[RuleCount(alone=a, running=r) for a, r in per_rule],
+        count=found.count,
+        items=[customers_service.to_out(customer, settings) for customer in found.customers],
+        rule_counts=[RuleCount(alone=a, running=r) for a, r in found.rule_counts],
         took_ms=round((time.perf_counter() - started) * 1000),
     )
 
@@ -214,6 +200,8 @@ def to_out(segment: Segment, tree: dict[str, Any]) -> SegmentOut:
             "member_count": segment.member_count,
             "counted_at": segment.counted_at,
             "count_ms": segment.count_ms,
+            "last_error": segment.last_error,
+            "failed_at": segment.failed_at,
             "created_at": segment.created_at,
             "updated_at": segment.updated_at,
         }
@@ -274,8 +262,11 @@ async def update_segment(session: AsyncSession, *, segment_id: int, data: Segmen
     if old != group.to_json():
         await session.execute(delete(SegmentRule).where(SegmentRule.segment_id == segment.id))
         await _store_tree(session, segment, group)
-        # Counted again by the next refresh, which writes who joined and left under the new rules.
+        # Counted again by the next refresh, which writes who joined and left under the new rules; an error of
+        # the old rules no longer applies.
         segment.counted_at = None
+        segment.last_error = None
+        segment.failed_at = None
     segment.updated_at = dt.datetime.now(dt.UTC)
     await session.flush()
     return segment

@@ -2877,9 +2877,21 @@ export type SegmentOut = {
      */
     description: string | null;
     /**
+     * Failed At
+     *
+     * When the last refresh failed; null when it succeeded
+     */
+    failed_at: string | null;
+    /**
      * Id
      */
     id: number;
+    /**
+     * Last Error
+     *
+     * Why the last refresh failed (null when it succeeded); the count shown is older than that
+     */
+    last_error: string | null;
     /**
      * Member Count
      *

@@ -93,12 +93,22 @@ export function segmentDetailsQueryOptions(id: number) {
 /** How often a segment not counted yet is asked for again (its first refresh runs in the background). */
 const UNCOUNTED_POLL_MS = 3_000;
 
-/** A segment; while it has not been counted yet, asked for again every few seconds until it has. */
+/** After a failed refresh the worker waits a minute or more before trying again: no need to ask as often. */
+const FAILED_POLL_MS = 30_000;
+
+/**
+ * A segment; while it has not been counted yet, asked for again every few seconds until it has (or,
+ * once a refresh has failed and the page shows why, every half minute).
+ */
 export function useSegment(id: number | null) {
   return useQuery({
     ...segmentDetailsQueryOptions(id ?? 0),
     enabled: id !== null,
-    refetchInterval: (query) => (query.state.data?.counted_at === null ? UNCOUNTED_POLL_MS : false),
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (data?.counted_at !== null) return false;
+      return data.last_error === null ? UNCOUNTED_POLL_MS : FAILED_POLL_MS;
+    },
   });
 }
 

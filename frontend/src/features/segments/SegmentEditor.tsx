@@ -21,7 +21,7 @@ export type SegmentEditorProps = {
   segment: SegmentOut | null;
   fields: readonly FieldSpec[];
   maxDepth?: number;
-  /** Whether the user may save (viewers see the rules, read-only, without a live count). */
+  /** Whether the user may save (viewers see the rules read-only, with the live count: a preview writes nothing). */
   canWrite: boolean;
   onSaved: (segment: SegmentOut, created: boolean) => void;
   /** The first customers the rules match, shown under the builder (the page renders them); `counting`: a newer answer is on its way. */
@@ -46,7 +46,7 @@ export function SegmentEditor({ segment, fields, maxDepth = 8, canWrite, onSaved
   const [query, setQuery] = useState<RuleGroupType>(() => fromApiTree(savedTree));
   const [errors, setErrors] = useState<SaveErrors>(NO_SAVE_ERRORS);
   const byName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
-  const live = useLivePreview(query, byName, { enabled: canWrite });
+  const live = useLivePreview(query, byName);
   const create = useCreateSegment();
   const update = useUpdateSegment();
   const saving = create.isPending || update.isPending;
@@ -153,18 +153,16 @@ export function SegmentEditor({ segment, fields, maxDepth = 8, canWrite, onSaved
                 </Title>
                 {assistant}
               </Group>
-              {canWrite && (
-                <LiveCount
-                  count={live.data?.count}
-                  stale={live.stale}
-                  counting={live.counting}
-                  unfinished={unfinishedCount}
-                  invalid={live.invalid !== null}
-                  error={live.error}
-                  onRetry={live.retry}
-                  tookMs={live.data?.took_ms}
-                />
-              )}
+              <LiveCount
+                count={live.data?.count}
+                stale={live.stale}
+                counting={live.counting}
+                unfinished={unfinishedCount}
+                invalid={live.invalid !== null}
+                error={live.error}
+                onRetry={live.retry}
+                tookMs={live.data?.took_ms}
+              />
             </Group>
             {general.map((message) => (
               <Alert key={message} color="red" variant="light" role="alert" py="xs">
@@ -187,7 +185,7 @@ export function SegmentEditor({ segment, fields, maxDepth = 8, canWrite, onSaved
           </Stack>
         </Card>
 
-        {canWrite && sample !== undefined && live.data !== undefined && sample(live.data.items, live.counting)}
+        {sample !== undefined && live.data !== undefined && sample(live.data.items, live.counting)}
       </Stack>
     </form>
   );

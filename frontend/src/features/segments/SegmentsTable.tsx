@@ -7,6 +7,13 @@ import { formatDateTime, formatInteger } from '@/lib/format';
 import type { SegmentOut } from './apiTypes';
 
 function Members({ segment }: { segment: SegmentOut }) {
+  if (segment.last_error !== null && segment.member_count === null) {
+    return (
+      <Text span size="sm" c="red.9" fw={500} title={segment.last_error}>
+        Could not count
+      </Text>
+    );
+  }
   if (segment.member_count === null) {
     return (
       <Text span size="sm" c="dimmed">
@@ -18,11 +25,20 @@ function Members({ segment }: { segment: SegmentOut }) {
 }
 
 function Counted({ segment }: { segment: SegmentOut }) {
-  if (segment.counted_at === null) return <>—</>;
+  const failed =
+    segment.last_error !== null && segment.failed_at !== null ? (
+      <Text span size="xs" c="red.9" display="block" title={segment.last_error} data-testid="segment-refresh-failed">
+        Refresh failed {formatDateTime(segment.failed_at)}
+      </Text>
+    ) : null;
+  if (segment.counted_at === null) return failed ?? <>—</>;
   return (
-    <span title={segment.count_ms === null ? undefined : `Counted in ${formatInteger(segment.count_ms)} ms`}>
-      {formatDateTime(segment.counted_at)}
-    </span>
+    <>
+      <span title={segment.count_ms === null ? undefined : `Counted in ${formatInteger(segment.count_ms)} ms`}>
+        {formatDateTime(segment.counted_at)}
+      </span>
+      {failed}
+    </>
   );
 }
 
@@ -113,7 +129,17 @@ export function SegmentCards({ items: segments, loading, dimmed = false, segment
             </Text>
           )}
           <Text size="xs" mt={4}>
-            <Members segment={segment} /> members · counted <Counted segment={segment} />
+            {segment.last_error !== null && segment.member_count === null ? (
+              // Never counted: the failure says it all.
+              <>
+                <Members segment={segment} />
+                <Counted segment={segment} />
+              </>
+            ) : (
+              <>
+                <Members segment={segment} /> members · counted <Counted segment={segment} />
+              </>
+            )}
           </Text>
         </Paper>
       ))}
