@@ -1,8 +1,8 @@
 """A segment remembers its last failed refresh (message and time), so the page shows the error instead of
 waiting for a count that will not come.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import shopcrm.db
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
