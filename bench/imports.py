@@ -245,6 +245,7 @@ async def run(engine: str, lines: int) -> str:
         await check(url, expected) if status["status"] == "done" else [f"import {status['status']}: {status['error']}"]
     )
     total_s = t2 - t0
+    verdict = "met" if total_s <= TARGET_SECONDS[engine] else "missed"
     size_mb = data.stat().st_size / 1e6
     report = "\n".join(
         [
@@ -255,7 +256,11 @@ async def run(engine: str, lines: int) -> str:
             f"- upload (stream, check, count, preview): {t1 - t0:.1f} s",
             f"- start to done: {t2 - t1:.1f} s",
             f"- **total: {total_s:.1f} s, {lines / total_s:,.0f} lines/s** "
-            f"(target <= {TARGET_SECONDS[engine]:.0f} s: {'met' if total_s <= TARGET_SECONDS[engine] else 'MISSED'})",
+            + (
+                f"(target <= {TARGET_SECONDS[engine]:.0f} s: {verdict})"
+                if lines == DEFAULT_LINES[engine]
+                else f"(the target, {TARGET_SECONDS[engine]:.0f} s, is for {DEFAULT_LINES[engine]:,} lines)"
+            ),
             f"- rows imported / unchanged / failed: {status['rows_imported']:,} / {status['rows_unchanged']:,} / "
             f"{status['rows_failed']:,}",
             f"- progress polls not answered 200: {polls_refused}",
