@@ -224,7 +224,7 @@ def sum_period(days: int, first: dt.date, last: dt.date) -> Insert:
     return insert(PeriodProductSales).from_select(["days", "product_id", "units", "sales"], totals)
 
 
-def period_top(days: int, limit: int) -> Select[Any]:
+def period_top(days: int, limit: int) -> Any:
     """A period's stored best sellers, by sales, ties by product id."""
     return (
         select(PeriodProductSales.product_id, PeriodProductSales.units, PeriodProductSales.sales)
@@ -234,14 +234,14 @@ def period_top(days: int, limit: int) -> Select[Any]:
     )
 
 
-def period_products(days: int, product_ids: list[int]) -> Select[Any]:
+def period_products(days: int, product_ids: list[int]) -> Any:
     """Some products' stored totals for a period."""
     return select(PeriodProductSales.product_id, PeriodProductSales.units, PeriodProductSales.sales).where(
         PeriodProductSales.days == days, PeriodProductSales.product_id.in_(product_ids)
     )
 
 
-def rolled_on(days: list[dt.date]) -> Select[Any]:
+def rolled_on(days: list[dt.date]) -> Any:
     """Units and sales per product in the rollup rows of some days."""
     return (
         select(DailyProductSales.product_id, func.sum(DailyProductSales.units), func.sum(DailyProductSales.sales))
