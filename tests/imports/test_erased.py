@@ -49,3 +49,29 @@ async def test_erased_people_are_not_brought_back(
         numbers = set((await session.scalars(select(Order.order_number))).all())
         assert await session.scalar(select(func.count()).select_from(Customer)) == 1
     assert (emails, numbers) == ({"stays@example.com"}, {"E-2"})
+
+
+async def test_a_person_erased_through_the_api_is_not_imported_again_and_imports_are_audited(
+    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings
+):
+    """The real suppression list, not the seam: erase a customer, then import a file naming them."""
+    from shopcrm.audit.models import AuditEntry
+    from shopcrm.customers.suppression import suppress
+
+    async with database.transaction() as session:
+        await suppress(session, ERASED)
+    people = b"email,first_name,last_name\nGONE@example.com,Gone,Person\nstays@example.com,Stay,Here\n"
+    result = await import_file(app_client, writer, database, settings, people, "customers")
+    assert (result["rows_imported"], result["rows_failed"]) == (1, 1)
+    assert await errors(app_client, writer, result["id"]) == [["2", "email", "", "erased at the person's request"]]
+    async with database.sessionmaker() as session:
+        entries = (
+            await session.execute(
+                select(AuditEntry.action, AuditEntry.actor_user_id, AuditEntry.row_count).where(
+                    AuditEntry.target_type == "import", AuditEntry.target_id == result["id"]
+                )
+            )
+        ).all()
+    actions = {action: (actor, rows) for action, actor, rows in entries}
+    assert actions["import.start"][0] is not None  # the writer who started it
+    assert actions["import.done"] == (None, 1)  # the job, with the rows it imported

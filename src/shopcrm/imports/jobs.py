@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopcrm.audit import service as audit
 from shopcrm.config import Settings
 from shopcrm.core.engines import capabilities_of
 from shopcrm.customers.statistics import refresh_statistics
@@ -259,6 +260,23 @@ async def _finish(
             )
             .execution_options(synchronize_session=False)
         )
+        if ended.rowcount == 1:  # type: ignore[attr-defined]
+            done = (
+                await session.execute(
+                    select(DataImport.kind, DataImport.rows_imported, DataImport.rows_failed).where(
+                        DataImport.id == import_id
+                    )
+                )
+            ).one()
+            await audit.record(
+                session,
+                actor=None,
+                action=f"import.{status.value}",
+                target_type="import",
+                target_id=import_id,
+                row_count=done.rows_imported,
+                details={"kind": done.kind, "rows_failed": done.rows_failed},
+            )
     if ended.rowcount != 1:  # type: ignore[attr-defined]
         return  # another runner holds it now: its file stays
     file_path(settings, imp.file_key).unlink(missing_ok=True)

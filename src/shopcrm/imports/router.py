@@ -73,9 +73,9 @@ async def get_import(import_id: IdPath, _: CurrentUser, db: ReadSession, setting
 
 @router.post("/{import_id:int}/start", response_model=ImportOut, status_code=status.HTTP_202_ACCEPTED, name="start")
 async def start_import(
-    import_id: IdPath, body: ImportStart, request: Request, _: WriterUser, db: DbSession
+    import_id: IdPath, body: ImportStart, request: Request, user: WriterUser, db: DbSession
 ) -> ImportOut:
-    imp = await service.start_import(db, import_id=import_id, body=body)
+    imp = await service.start_import(db, import_id=import_id, body=body, user=user)
     out = service.to_out(imp, await service.user_names(db, [imp]))
     await db.commit()  # queued for good before the runner of this process is told to look
     runner = request.app.state.import_runner

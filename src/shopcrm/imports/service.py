@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from shopcrm.audit import service as audit
 from shopcrm.auth.models import User
 from shopcrm.config import Settings
 from shopcrm.core.csv_export import csv_lines
@@ -104,7 +105,9 @@ def _required_missing(kind: ImportKind, mapping: dict[str, str | None]) -> list[
     return [f for f in catalog.REQUIRED[kind] if f not in taken]
 
 
-async def start_import(session: AsyncSession, *, import_id: int, body: ImportStart) -> DataImport:
+async def start_import(
+    session: AsyncSession, *, import_id: int, body: ImportStart, user: User | None = None
+) -> DataImport:
     """Queue an uploaded import with its mapping; a 422 naming what is missing or wrong."""
     imp = await get_import(session, import_id, lock=True)
     if imp.status != ImportStatus.uploaded:
@@ -136,6 +139,14 @@ async def start_import(session: AsyncSession, *, import_id: int, body: ImportSta
     imp.options = options.model_dump(mode="json", exclude_none=True)
     imp.status = ImportStatus.queued.value
     await session.flush()
+    await audit.record(
+        session,
+        actor=user,
+        action="import.start",
+        target_type="import",
+        target_id=imp.id,
+        details={"kind": imp.kind, "preset": imp.preset},
+    )
     return imp
 
 
