@@ -506,7 +506,8 @@ async def products_csv(conn: AsyncConnection, conditions: list[ColumnElement[boo
     order, through a server-side cursor in batches. `conn` must be in a transaction."""
     yield csv_lines([csv_formats.PRODUCTS])
     columns = [getattr(Product, name) for name in csv_formats.PRODUCTS]
-    query = select(*columns).where(*conditions).order_by(Product.name, Product.id)
+    # With the forecasts joined (one row at most per product), as the list's filters may name the need level.
+    query = with_forecast(select(*columns)).where(*conditions).order_by(Product.name, Product.id)
     result = await conn.stream(query.execution_options(yield_per=CSV_BATCH))
     async for batch in result.partitions():
         yield csv_lines(batch)
