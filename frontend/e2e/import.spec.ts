@@ -188,7 +188,7 @@ function bigShopifyOrders(stamp: string, product: Product, orders: number): stri
     const day = String(1 + (n % 28)).padStart(2, '0');
     const email = `big${String(n % 997)}.${stamp}@example.com`;
     lines.push(
-      [`#BIG${stamp}-${String(n)}`, email, 'paid', '', 'fulfilled', 'no', 'USD', '10.00', '0.00', '0.00', '10.00', `2023-05-${day} 10:00:00 +0000`, '1', csvCell(product.name), '10.00', product.sku, 'Big Buyer', 'Big Buyer', '1 Road', 'Oslo', '0150', 'NO', ''].join(','),
+      [`#BIG${stamp}-${String(n)}`, email, 'paid', '', 'fulfilled', 'no', 'USD', '10.00', '0.00', '0.00', '10.00', `2023-05-${day} 10:00:00 +0000`, '1', csvCell(product.name), '10.00', product.sku, `Big Buyer ${String(n)}`, `Big Buyer ${String(n)}`, '1 Road', 'Oslo', '0150', 'NO', ''].join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -62,5 +62,8 @@ describe('theme layering', () => {
     for (const component of ['Modal', 'Drawer']) {
       expect(full.components[component]?.defaultProps).toMatchObject({ closeButtonProps: { 'aria-label': 'Close' } });
     }
+    expect(full.components.Notification?.defaultProps).toMatchObject({
+      closeButtonProps: { 'aria-label': 'Close notification' },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createTheme, Drawer, getDefaultZIndex, Modal } from '@mantine/core';
+import { createTheme, Drawer, getDefaultZIndex, Modal, Notification } from '@mantine/core';
 import type { CSSVariablesResolver, MantineTheme } from '@mantine/core';
 
 import { AA_TEXT, readableShade } from '@/lib/contrast';
@@ -31,6 +31,8 @@ export const theme = createTheme({
       defaultProps: { zIndex: DIALOG_Z_INDEX, closeButtonProps: { 'aria-label': 'Close' } },
     }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // The toasts ("Saved …") have a close button too; without a name axe flags it while one is showing.
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
   },
 });
 
