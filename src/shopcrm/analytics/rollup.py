@@ -195,12 +195,16 @@ async def refresh_periods(session: AsyncSession, *, today: dt.date, rebuilt: lis
 
 class RollupRefresher:
     """Keeps the rollup fresh from inside a server process (started and stopped by the app's lifespan):
-    a refresh at start-up, then one every `interval_s` seconds (0: at start-up only)."""
+    a refresh a few seconds after start-up, then one every `interval_s` seconds (0: that first one only)."""
 
-    def __init__(self, database: Database, *, interval_s: float, timezone: str) -> None:
+    def __init__(self, database: Database, *, interval_s: float, timezone: str, first_delay_s: float = 5.0) -> None:
         self.database = database
         self.interval_s = interval_s
         self.timezone = timezone
+        # The first refresh waits a moment: run at once, it shared the event loop and the database with a new
+        # process's first requests (a cold process's first customer details: 360-435 ms beside it, 15-28 ms
+        # without, on the large set). The dashboard reads the days not rolled up live meanwhile.
+        self.first_delay_s = first_delay_s
         self._timer: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -215,6 +219,7 @@ class RollupRefresher:
         self._timer = None
 
     async def _loop(self) -> None:
+        await asyncio.sleep(self.first_delay_s)
         while True:
             try:
                 days = await refresh_rollup(self.database, timezone=self.timezone)
