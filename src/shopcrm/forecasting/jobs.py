@@ -56,6 +56,10 @@ READ_BATCH = 100_000
 POLL_SECONDS = 60.0
 
 
+# How long a server process waits before its first in-process run (see `start`).
+START_DELAY_S = 5.0
+
+
 @dataclass(frozen=True)
 class Series:
     first_day: dt.date
@@ -345,9 +349,15 @@ class ForecastRefresher:
                 log.exception("forecast refresh failed")  # tried again at the next tick
             await asyncio.sleep(self.poll_s)
 
-    def start(self) -> None:
+    def start(self, *, delay_s: float = START_DELAY_S) -> None:
+        """Run in this process (the embedded engine's server), the first time after `delay_s`: run at once it
+        shared the event loop and the database with a new process's first requests."""
         if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="shopcrm-forecast-refresh")
+            self._task = asyncio.create_task(self._after(delay_s), name="shopcrm-forecast-refresh")
+
+    async def _after(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self.run_forever()
 
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():

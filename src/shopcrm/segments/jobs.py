@@ -62,6 +62,10 @@ REFRESH_SLICE = 200_000
 RETRY_AFTER_FAILURE_S = 60.0
 
 
+# How long a server process waits before its first in-process run (see `start`).
+START_DELAY_S = 5.0
+
+
 @dataclass(frozen=True)
 class Refreshed:
     segment_id: int
@@ -281,9 +285,15 @@ class SegmentRefresher:
                 log.exception("segment refresh failed")
             await asyncio.sleep(self.poll_s)
 
-    def start(self) -> None:
+    def start(self, *, delay_s: float = START_DELAY_S) -> None:
+        """Run in this process (the embedded engine's server), the first time after `delay_s`: run at once it
+        shared the event loop and the database with a new process's first requests."""
         if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="shopcrm-segment-refresh")
+            self._task = asyncio.create_task(self._after(delay_s), name="shopcrm-segment-refresh")
+
+    async def _after(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        await self.run_forever()
 
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():
