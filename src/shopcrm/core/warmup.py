@@ -58,9 +58,10 @@ async def ready(app: FastAPI, database: Database, rehearsals: Sequence[Rehearsal
             async with asyncio.timeout(CONNECT_TIMEOUT_S), database.read_sessionmaker() as session:
                 await rehearse(session)
         except Exception as exc:  # a store that is not migrated yet, say: the request will say so too
-            logger.warning(
-                "start-up rehearsal %s failed (%s)", getattr(rehearse, "__name__", rehearse), type(exc).__name__
-            )
+            # Named by its function only: a partial's repr would print its arguments (the settings, with the
+            # database URL and its password).
+            name = getattr(getattr(rehearse, "func", rehearse), "__name__", "rehearsal")
+            logger.warning("start-up rehearsal %s failed (%s)", name, type(exc).__name__)
 
 
 async def _prepare_hot_statements(conn: AsyncConnection) -> None:
