@@ -22,7 +22,6 @@ no number. Its backtest needs `MIN_HISTORY_DAYS` days before the held-out ones.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -37,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from shopcrm.analytics.queries import local_day
 from shopcrm.analytics.rollup import refresh_rollup
 from shopcrm.config import Settings
+from shopcrm.core.background import START_DELAY_S, InProcessLoop
 from shopcrm.core.driver import postgres_driver
 from shopcrm.core.engines import capabilities_of
 from shopcrm.db import Database, utcnow
@@ -54,10 +54,6 @@ HOLDOUT_DAYS = 30
 MIN_HISTORY_DAYS = 56  # 8 weeks
 READ_BATCH = 100_000
 POLL_SECONDS = 60.0
-
-
-# How long a server process waits before its first in-process run (see `start`).
-START_DELAY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -336,7 +332,7 @@ class ForecastRefresher:
         self.database = database
         self.settings = settings
         self.poll_s = poll_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = InProcessLoop(self.run_forever, name="shopcrm-forecast-refresh")
 
     async def run_once(self, *, force: bool = False) -> Refreshed | None:
         return await refresh_forecasts(self.database, settings=self.settings, force=force)
@@ -350,18 +346,8 @@ class ForecastRefresher:
             await asyncio.sleep(self.poll_s)
 
     def start(self, *, delay_s: float = START_DELAY_S) -> None:
-        """Run in this process (the embedded engine's server), the first time after `delay_s`: run at once it
-        shared the event loop and the database with a new process's first requests."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._after(delay_s), name="shopcrm-forecast-refresh")
-
-    async def _after(self, delay_s: float) -> None:
-        await asyncio.sleep(delay_s)
-        await self.run_forever()
+        """Run in this process (the embedded engine's server), the first time after `delay_s`."""
+        self._loop.start(delay_s=delay_s)
 
     async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._task = None
+        await self._loop.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from shopcrm.core import csv_formats
 from shopcrm.imports.models import ImportKind
 
 
@@ -154,7 +155,7 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
 FIELD_IDS: dict[ImportKind, frozenset[str]] = {k: frozenset(f.id for f in fs) for k, fs in FIELDS.items()}
 REQUIRED: dict[ImportKind, tuple[str, ...]] = {k: tuple(f.id for f in fs if f.required) for k, fs in FIELDS.items()}
 # Columns of ShopCRM's own exports an import reads but does not take: figures derived from orders.
-READ_ONLY = frozenset({"total_spend", "total_orders", "first_order_at", "last_order_at"})
+READ_ONLY = csv_formats.CUSTOMERS_READ_ONLY
 
 
 @dataclass(frozen=True)
@@ -209,40 +210,10 @@ _SHOPIFY_ORDERS = {
     "Shipping Country": "shipping_country",
     "Paid at": None,
 }
-NATIVE_CUSTOMERS = [
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "status",
-    "city",
-    "country",
-    "email_consent",
-    "created_at",
-    "total_spend",
-    "total_orders",
-    "first_order_at",
-    "last_order_at",
-]
-NATIVE_ORDERS = [
-    "order_number",
-    "placed_at",
-    "status",
-    "currency",
-    "customer_email",
-    "total_amount",
-    "sku",
-    "product_name",
-    "quantity",
-    "price",
-    "shipping_name",
-    "shipping_address1",
-    "shipping_address2",
-    "shipping_city",
-    "shipping_postal_code",
-    "shipping_country",
-]
-NATIVE_PRODUCTS = ["sku", "name", "category", "price", "cost", "stock", "low_stock_threshold", "reorder_lead_days"]
+# ShopCRM's own files (core/csv_formats.py), as its exports write them.
+NATIVE_CUSTOMERS = list(csv_formats.CUSTOMERS)
+NATIVE_ORDERS = list(csv_formats.ORDERS)
+NATIVE_PRODUCTS = list(csv_formats.PRODUCTS)
 
 
 def _native(headers: list[str]) -> dict[str, str | None]:

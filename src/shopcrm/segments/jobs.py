@@ -29,7 +29,6 @@ the error and makes it due at once. The next refresh that succeeds clears the er
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -40,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.config import Settings
+from shopcrm.core.background import START_DELAY_S, InProcessLoop
 from shopcrm.core.engines import capabilities_of
 from shopcrm.customers.models import Customer
 from shopcrm.db import Database, utcnow
@@ -60,10 +60,6 @@ POLL_SECONDS = 5.0
 REFRESH_SLICE = 200_000
 # How long a segment whose refresh failed rests before the next try (at least; the refresh interval if longer).
 RETRY_AFTER_FAILURE_S = 60.0
-
-
-# How long a server process waits before its first in-process run (see `start`).
-START_DELAY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -271,7 +267,7 @@ class SegmentRefresher:
         self.database = database
         self.settings = settings
         self.poll_s = poll_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = InProcessLoop(self.run_forever, name="shopcrm-segment-refresh")
 
     async def run_once(self) -> list[Refreshed]:
         return await refresh_due(self.database, settings=self.settings)
@@ -286,18 +282,8 @@ class SegmentRefresher:
             await asyncio.sleep(self.poll_s)
 
     def start(self, *, delay_s: float = START_DELAY_S) -> None:
-        """Run in this process (the embedded engine's server), the first time after `delay_s`: run at once it
-        shared the event loop and the database with a new process's first requests."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._after(delay_s), name="shopcrm-segment-refresh")
-
-    async def _after(self, delay_s: float) -> None:
-        await asyncio.sleep(delay_s)
-        await self.run_forever()
+        """Run in this process (the embedded engine's server), the first time after `delay_s`."""
+        self._loop.start(delay_s=delay_s)
 
     async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._task = None
+        await self._loop.stop()
