@@ -267,7 +267,8 @@ async def run(engine: str, lines: int) -> str:
             f"- CPU seconds: server {server_cpu:.0f}"
             + (f", worker {worker_cpu:.0f}" if worker else "")
             + f" ({lines / (server_cpu + worker_cpu):,.0f} lines per CPU second of ShopCRM's processes; "
-            f"PostgreSQL's own not counted); load average at the end {load:.1f} on 2 cores",
+            + ("PostgreSQL's own not counted" if worker else "SQLite runs inside the server, so counted")
+            + f"); load average at the end {load:.1f} on 2 cores",
             f"- peak RSS: server {server_rss:.0f} MB" + (f", worker {worker_rss:.0f} MB" if worker else ""),
             "- check: " + ("; ".join(problems) or "orders, lines, spend and order counts as the file says"),
             "",

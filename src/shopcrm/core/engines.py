@@ -55,6 +55,9 @@ class Capabilities:
     # A statement making the rest of the current transaction plan each statement for its own values, for
     # heavy reads on the write engine (whose cached generic plans suit key lookups); None: always so.
     plan_for_values: str | None = None
+    # Its undoing: the rest of the transaction back on cached generic plans, for statements run once per row
+    # (executemany), whose foreign-key checks would otherwise be planned again for every row.
+    plan_cached: str | None = None
 
 
 POSTGRESQL = Capabilities(
@@ -75,6 +78,7 @@ POSTGRESQL = Capabilities(
     streaming_isolation="REPEATABLE READ",
     insert=postgresql.insert,
     plan_for_values="SET LOCAL plan_cache_mode = force_custom_plan",
+    plan_cached="SET LOCAL plan_cache_mode = force_generic_plan",
 )
 SQLITE = Capabilities(
     name="sqlite",

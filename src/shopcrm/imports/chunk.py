@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, any_, bindparam
+from sqlalchemy import ColumnElement, Executable, Table, any_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.type_api import TypeEngine
 
 from shopcrm.core.engines import Capabilities
@@ -110,3 +112,56 @@ def among(column: Any, values: Iterable[Any], caps: Capabilities, item_type: Typ
     if caps.array_parameters:
         return column == any_(bindparam("listed", listed, type_=ARRAY(item_type), unique=True))  # type: ignore[no-any-return]
     return column.in_(listed)  # type: ignore[no-any-return]
+
+
+async def execute_rows(
+    conn: AsyncConnection | AsyncSession,
+    caps: Capabilities,
+    statement: Executable,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[Any]:
+    """`statement` (once per row of `rows`: executemany) on cached plans; the rows it returns, if any. A
+    chunk's transaction plans each statement for its values (jobs._commit_chunk), which its set-based lookups
+    need; but a foreign-key check is a statement of its own, run for every row written, and under that mode
+    planned again each time (it doubled the time of inserting order lines, measured)."""
+    if caps.plan_cached is not None:
+        await conn.execute(text(caps.plan_cached))
+    result = await conn.execute(statement, rows)
+    returned = list(result.all()) if cast(CursorResult[Any], result).returns_rows else []
+    if caps.plan_for_values is not None:
+        await conn.execute(text(caps.plan_for_values))
+    return returned
+
+
+async def insert_rows(
+    conn: AsyncConnection | AsyncSession,
+    caps: Capabilities,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    skip_conflicts: bool = False,
+    returning: tuple[str, ...] = (),
+) -> list[Any]:
+    """Insert `rows` (dicts with the same keys), leaving out those that conflict with a stored one when
+    `skip_conflicts`; the `returning` columns of the rows inserted. Where the engine binds arrays, this is one
+    statement: each column's values as one array, `INSERT ... SELECT * FROM unnest(...)`, so the server runs
+    one statement instead of one per row and this process builds a few arrays instead of a parameter set per
+    row (measured: an orders import on PostgreSQL a fifth faster). Elsewhere, executemany."""
+    if not rows:
+        return []
+    if caps.array_parameters:
+        names = list(rows[0])
+        arrays = [
+            bindparam(f"col_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type)) for name in names
+        ]
+        statement: Any = caps.insert(table).from_select(
+            names, select(func.unnest(*arrays).table_valued(*names).render_derived())
+        )
+        params = None
+    else:
+        statement, params = caps.insert(table), rows
+    if skip_conflicts:
+        statement = statement.on_conflict_do_nothing()
+    if returning:
+        statement = statement.returning(*(table.c[name] for name in returning))
+    return await execute_rows(conn, caps, statement, params)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.audit import service as audit
@@ -35,7 +35,7 @@ from shopcrm.core.engines import capabilities_of
 from shopcrm.customers.statistics import refresh_statistics
 from shopcrm.db import Database, utcnow
 from shopcrm.imports import load_customers, load_orders, load_products, queries
-from shopcrm.imports.chunk import Context, Options, Outcome, Row
+from shopcrm.imports.chunk import Context, Options, Outcome, Row, insert_rows
 from shopcrm.imports.models import FINISHED, DataImport, ImportKind, ImportStatus
 from shopcrm.imports.reader import BadFile, records
 
@@ -168,16 +168,32 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
         chunk_rows(settings),
         key,
     )
-    done = object()
+    loader = LOADERS[ctx.kind]
+    done = None
+
+    def read_and_prepare() -> Any:
+        """The next chunk read and checked (CPU only, in a thread), or `done`."""
+        chunk = next(chunks, done)
+        if chunk is done:
+            return done
+        rows, end, next_row = chunk
+        return (rows, end, next_row, *loader.prepare(ctx, rows))
+
+    pending: asyncio.Future[Any] | None = None
     try:
+        pending = asyncio.ensure_future(asyncio.to_thread(read_and_prepare))
         while True:
-            chunk: Any = await asyncio.to_thread(next, chunks, done)
+            chunk = await pending
             if chunk is done:
+                pending = None
                 await _finish(database, settings, imp, token, ImportStatus.done)
                 await _refresh_statistics(database)
                 return ImportStatus.done
-            rows, end, next_row = chunk
-            if await _commit_chunk(database, ctx, token, rows, end, next_row):
+            # The next chunk is read and checked while this one is written: the database and this process's
+            # CPU work at once (measured: a third less time for an orders file on PostgreSQL).
+            pending = asyncio.ensure_future(asyncio.to_thread(read_and_prepare))
+            rows, end, next_row, prepared, checked = chunk
+            if await _commit_chunk(database, ctx, token, rows, end, next_row, prepared, checked):
                 await _finish(database, settings, imp, token, ImportStatus.cancelled)
                 return ImportStatus.cancelled
     except LostClaim:
@@ -194,20 +210,36 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
         )
         return ImportStatus.failed
     finally:
-        with contextlib.suppress(ValueError):  # still running in its thread when cancelled: it ends with it
+        if pending is not None and not pending.done():
+            # A chunk being read in its thread: the file is closed once it is through (its work is dropped).
+            pending.add_done_callback(lambda _: chunks.close())
+        else:
             chunks.close()
 
 
-async def _commit_chunk(database: Database, ctx: Context, token: str, rows: list[Row], end: int, next_row: int) -> bool:
-    """One chunk in one transaction; whether a cancel was asked for."""
+async def _commit_chunk(
+    database: Database,
+    ctx: Context,
+    token: str,
+    rows: list[Row],
+    end: int,
+    next_row: int,
+    prepared: Any,
+    checked: Outcome,
+) -> bool:
+    """One prepared chunk in one transaction; whether a cancel was asked for."""
     now = utcnow()
     chunk_ctx = dataclasses.replace(ctx, now=now)
     loader = LOADERS[ctx.kind]
-    prepared, checked = await asyncio.to_thread(loader.prepare, chunk_ctx, rows)
     async with database.transaction() as session:
+        if ctx.caps.plan_for_values is not None:
+            # The write engine keeps generic plans, made once per connection: one made while the tables were
+            # near empty scans them whole ever after (`order_number = ANY(...)` took most of a chunk's time
+            # at 100,000 orders). A chunk's lookups are planned for its own values and the tables' size now.
+            await session.execute(text(ctx.caps.plan_for_values))
         outcome = await loader.write(session, chunk_ctx, prepared, checked)
         if outcome.problems:
-            await session.execute(insert(queries.import_problems), outcome.problems)
+            await insert_rows(session, ctx.caps, queries.import_problems, outcome.problems)
         cancel = await session.scalar(
             update(DataImport)
             .where(

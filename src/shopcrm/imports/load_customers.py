@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopcrm.core.types import normalize_email
 from shopcrm.customers.models import Customer, CustomerStatus
 from shopcrm.imports import parsing, queries
-from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, among, read, required
+from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, among, execute_rows, insert_rows, read, required
 from shopcrm.imports.suppression import ERASED, refused_emails
 
 PROFILE = ("first_name", "last_name", "phone", "status", "city", "country")
@@ -87,7 +87,7 @@ async def write(session: AsyncSession, ctx: Context, people: dict[str, Person], 
 
     new = [p for email, p in people.items() if email not in existing]
     if new:
-        await conn.execute(ctx.caps.insert(queries.customers).on_conflict_do_nothing(), [_new_row(p, ctx) for p in new])
+        await insert_rows(conn, ctx.caps, queries.customers, [_new_row(p, ctx) for p in new], skip_conflicts=True)
         out.imported += sum(len(p.rows) for p in new)
 
     changes = []
@@ -102,7 +102,9 @@ async def write(session: AsyncSession, ctx: Context, people: dict[str, Person], 
             out.imported += len(person.rows)
     if changes:
         columns = (*PROFILE, "email_consent", "unsubscribed_at")
-        await conn.execute(
+        await execute_rows(
+            conn,
+            ctx.caps,
             update(queries.customers)
             .where(queries.customers.c.id == bindparam("b_id"))
             .values({**{c: bindparam(f"v_{c}") for c in columns}, "updated_at": ctx.now}),

@@ -24,12 +24,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shopcrm.core.types import normalize_email
 from shopcrm.imports import parsing, queries
-from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, read, required
+from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, insert_rows, read, required
 from shopcrm.imports.suppression import ERASED, refused_emails
 from shopcrm.inventory.models import MovementKind
 from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderStatus
@@ -256,13 +255,15 @@ async def _write(conn: AsyncConnection, ctx: Context, drafts: list[Draft], out: 
     fresh = [d for d in drafts if d.number not in taken]
     created: dict[str, int] = {}
     if fresh:
-        result = await conn.execute(
-            ctx.caps.insert(queries.orders)
-            .on_conflict_do_nothing(index_elements=["order_number"])
-            .returning(queries.orders.c.id, queries.orders.c.order_number),
+        inserted = await insert_rows(
+            conn,
+            ctx.caps,
+            queries.orders,
             [_order_row(d, customers[d.email], ctx) for d in fresh],
+            skip_conflicts=True,
+            returning=("id", "order_number"),
         )
-        created = {number: order_id for order_id, number in result.all()}
+        created = {number: order_id for order_id, number in inserted}
     written = [d for d in fresh if d.number in created]
     for d in drafts:
         if d.number in created:
@@ -271,8 +272,10 @@ async def _write(conn: AsyncConnection, ctx: Context, drafts: list[Draft], out: 
             out.unchanged += len(d.rows)
     if not written:
         return
-    await conn.execute(
-        insert(queries.order_items),
+    await insert_rows(
+        conn,
+        ctx.caps,
+        queries.order_items,
         [
             {
                 "order_id": created[d.number],
@@ -285,8 +288,10 @@ async def _write(conn: AsyncConnection, ctx: Context, drafts: list[Draft], out: 
             for line in d.lines
         ],
     )
-    await conn.execute(
-        insert(queries.status_events),
+    await insert_rows(
+        conn,
+        ctx.caps,
+        queries.status_events,
         [
             {
                 "order_id": created[d.number],
@@ -329,29 +334,33 @@ async def _products(conn: AsyncConnection, ctx: Context, drafts: Iterable[Draft]
     missing = [line for sku, line in wanted.items() if sku not in found]
     if missing:
         table = queries.products
-        created = (
-            await conn.execute(
-                ctx.caps.insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.sku),
-                [
-                    {
-                        "sku": line.sku,
-                        "name": line.name,
-                        "category": DEFAULT_CATEGORY,
-                        "price": line.price,
-                        "cost": None,
-                        "stock": 0,
-                        "low_stock_threshold": queries.product_default("low_stock_threshold"),
-                        "reorder_lead_days": queries.product_default("reorder_lead_days"),
-                        "created_at": ctx.now,
-                        "updated_at": ctx.now,
-                    }
-                    for line in missing
-                ],
-            )
-        ).all()
+        created = await insert_rows(
+            conn,
+            ctx.caps,
+            table,
+            [
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "category": DEFAULT_CATEGORY,
+                    "price": line.price,
+                    "cost": None,
+                    "stock": 0,
+                    "low_stock_threshold": queries.product_default("low_stock_threshold"),
+                    "reorder_lead_days": queries.product_default("reorder_lead_days"),
+                    "created_at": ctx.now,
+                    "updated_at": ctx.now,
+                }
+                for line in missing
+            ],
+            skip_conflicts=True,
+            returning=("id", "sku"),
+        )
         if created:
-            await conn.execute(
-                insert(queries.stock_movements),
+            await insert_rows(
+                conn,
+                ctx.caps,
+                queries.stock_movements,
                 [
                     {
                         "product_id": pid,
@@ -385,29 +394,31 @@ async def _customers(conn: AsyncConnection, ctx: Context, drafts: list[Draft]) -
     missing = [d for email, d in first.items() if email not in found]
     if missing:
         table = queries.customers
-        created = (
-            await conn.execute(
-                ctx.caps.insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.email),
-                [
-                    {
-                        "email": d.email,
-                        "first_name": d.first_name or (d.email.split("@", 1)[0][:100] if not d.last_name else ""),
-                        "last_name": d.last_name,
-                        "phone": None,
-                        "status": "active",
-                        "city": d.shipping.get("shipping_city"),
-                        "country": d.shipping.get("shipping_country"),
-                        "email_consent": d.consent,
-                        "unsubscribed_at": None,
-                        "total_spend": 0,
-                        "total_orders": 0,
-                        "created_at": ctx.now,
-                        "updated_at": ctx.now,
-                    }
-                    for d in missing
-                ],
-            )
-        ).all()
+        created = await insert_rows(
+            conn,
+            ctx.caps,
+            table,
+            [
+                {
+                    "email": d.email,
+                    "first_name": d.first_name or (d.email.split("@", 1)[0][:100] if not d.last_name else ""),
+                    "last_name": d.last_name,
+                    "phone": None,
+                    "status": "active",
+                    "city": d.shipping.get("shipping_city"),
+                    "country": d.shipping.get("shipping_country"),
+                    "email_consent": d.consent,
+                    "unsubscribed_at": None,
+                    "total_spend": 0,
+                    "total_orders": 0,
+                    "created_at": ctx.now,
+                    "updated_at": ctx.now,
+                }
+                for d in missing
+            ],
+            skip_conflicts=True,
+            returning=("id", "email"),
+        )
         found.update({email: cid for cid, email in created})
         late = [d.email for d in missing if d.email not in found]
         if late:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.imports import parsing, queries
-from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, among, read, required
+from shopcrm.imports.chunk import Context, Outcome, Row, RowProblem, among, execute_rows, insert_rows, read, required
 from shopcrm.inventory.models import MovementKind
 
 EDITABLE = ("name", "category", "price", "cost", "low_stock_threshold", "reorder_lead_days")
@@ -79,12 +79,9 @@ async def write(session: AsyncSession, ctx: Context, items: dict[str, Item], out
             continue
         new.append(item)
     if new:
-        created = (
-            await conn.execute(
-                ctx.caps.insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.stock),
-                [_new_row(item, ctx) for item in new],
-            )
-        ).all()
+        created = await insert_rows(
+            conn, ctx.caps, table, [_new_row(item, ctx) for item in new], skip_conflicts=True, returning=("id", "stock")
+        )
         await _ledger(conn, [(pid, MovementKind.opening, stock, stock) for pid, stock in created], ctx)
         out.imported += sum(len(item.rows) for item in new)
 
@@ -103,7 +100,9 @@ async def write(session: AsyncSession, ctx: Context, items: dict[str, Item], out
         changes.append({"b_id": current["id"], "v_stock": stock, **{f"v_{k}": v for k, v in after.items()}})
         out.imported += len(item.rows)
     if changes:
-        await conn.execute(
+        await execute_rows(
+            conn,
+            ctx.caps,
             update(table)
             .where(table.c.id == bindparam("b_id"))
             .values({**{c: bindparam(f"v_{c}") for c in (*EDITABLE, "stock")}, "updated_at": ctx.now}),
@@ -133,8 +132,10 @@ async def _ledger(conn: Any, moves: list[tuple[int, MovementKind, int, int]], ct
     """The ledger rows of the chunk's stock changes: (product, kind, quantity, stock after)."""
     if not moves:
         return
-    await conn.execute(
-        insert(queries.stock_movements),
+    await insert_rows(
+        conn,
+        ctx.caps,
+        queries.stock_movements,
         [
             {
                 "product_id": product_id,

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, String, Table, Update, func, select, update
+from sqlalchemy import BigInteger, String, Table, Update, case, func, select, update
 
 from shopcrm.core.engines import Capabilities
 from shopcrm.customers.models import Customer
@@ -57,24 +57,30 @@ def lock_customers(ids: Iterable[int], caps: Capabilities) -> Any:
 
 def recount_customers(ids: Iterable[int], caps: Capabilities, now: dt.datetime) -> Update:
     """Set the customers' spend, order count and first/last order times to what their counted orders say (the
-    same rule as ingestion: cancelled and refunded orders count nowhere), one statement for the chunk."""
-
-    def of_counted(expression: Any) -> Any:
-        return (
-            select(expression)
-            .where(Order.customer_id == customers.c.id, Order.status.not_in(UNCOUNTED))
-            .correlate(customers)
-            .scalar_subquery()
+    same rule as ingestion: cancelled and refunded orders count nowhere), one statement for the chunk: their
+    orders read once and grouped (four correlated subqueries per customer took a third of a chunk's time in
+    the database). Every customer passed has an order (the chunk just wrote it), so each gets a group."""
+    counted = Order.status.not_in(UNCOUNTED)
+    totals = (
+        select(
+            Order.customer_id.label("customer_id"),
+            func.coalesce(func.sum(case((counted, Order.total_amount))), 0).label("spend"),
+            func.count(case((counted, 1))).label("orders"),
+            func.min(case((counted, Order.placed_at))).label("first"),
+            func.max(case((counted, Order.placed_at))).label("last"),
         )
-
+        .where(among(Order.customer_id, ids, caps, BigInteger()))
+        .group_by(Order.customer_id)
+        .subquery("totals")
+    )
     return (
         update(customers)
-        .where(among(customers.c.id, ids, caps, BigInteger()))
+        .where(customers.c.id == totals.c.customer_id)
         .values(
-            total_spend=of_counted(func.coalesce(func.sum(Order.total_amount), 0)),
-            total_orders=of_counted(func.count()),
-            first_order_at=of_counted(func.min(Order.placed_at)),
-            last_order_at=of_counted(func.max(Order.placed_at)),
+            total_spend=totals.c.spend,
+            total_orders=totals.c.orders,
+            first_order_at=totals.c.first,
+            last_order_at=totals.c.last,
             updated_at=now,
         )
     )
