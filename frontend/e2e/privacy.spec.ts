@@ -77,10 +77,13 @@ test('an admin downloads a customer’s data, erases it through the panel, and t
     erasedPanel.getByRole('region', { name: 'Profile' }).getByText(`erased-${String(customer.id)}@erased.invalid`),
   ).toBeVisible();
   await expect(erasedPanel.getByRole('button', { name: 'Erase personal data' })).toHaveCount(0);
+  // Nothing offers to edit a record the server refuses to change (409).
+  await expect(erasedPanel.getByRole('button', { name: 'Edit' })).toHaveCount(0);
   await page.goto(`/customers?q=${encodeURIComponent(`erased-${String(customer.id)}@`)}`);
   const table = page.getByRole('table', { name: 'Customers' });
   await expect(table.getByText(`erased-${String(customer.id)}@erased.invalid`)).toBeVisible();
   await expect(table.getByText('Erased customer')).toBeVisible();
+  await expect(table.getByRole('button', { name: 'Edit Erased customer' })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/privacy-list-after.png' });
 
   const after = await getJson<Customer>(request, `/api/customers/${String(customer.id)}/export`).then((d) => d);

@@ -146,16 +146,18 @@ export default function CustomersPage() {
       <DetailPanels
         customerActions={
           writer
-            ? (details) => (
-                <Button
-                  size="xs"
-                  variant="default"
-                  leftSection={<IconPencil size={14} />}
-                  onClick={() => setEditing({ customer: details.customer })}
-                >
-                  Edit
-                </Button>
-              )
+            ? (details) =>
+                // An erased person's record cannot be edited (the server answers 409): no button to try.
+                details.customer.erased_at === null && (
+                  <Button
+                    size="xs"
+                    variant="default"
+                    leftSection={<IconPencil size={14} />}
+                    onClick={() => setEditing({ customer: details.customer })}
+                  >
+                    Edit
+                  </Button>
+                )
             : undefined
         }
       />

@@ -70,7 +70,7 @@ export function CustomerList({
                   {[customer.country, `since ${formatDate(customer.created_at)}`].filter(Boolean).join(' · ')}
                 </Text>
               </Group>
-              {onEdit && (
+              {onEdit && customer.erased_at === null && (
                 <ActionIcon variant="subtle" aria-label={`Edit ${name}`} onClick={() => onEdit(customer)}>
                   <IconPencil size={16} />
                 </ActionIcon>

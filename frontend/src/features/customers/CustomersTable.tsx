@@ -139,7 +139,8 @@ export function CustomersTable({
                 <Table.Td>{formatDate(customer.created_at)}</Table.Td>
                 <Table.Td visibleFrom={WIDE}>{formatDate(customer.last_order_at)}</Table.Td>
                 <Table.Td>
-                  {onEdit && (
+                  {/* An erased person's record cannot be edited (the server answers 409): no pencil to try. */}
+                  {onEdit && customer.erased_at === null && (
                     <Tooltip label="Edit">
                       <ActionIcon variant="subtle" aria-label={`Edit ${name}`} onClick={() => onEdit(customer)}>
                         <IconPencil size={16} />
