@@ -625,14 +625,28 @@ def _day(raw: Raw, day: dt.date) -> Any:
 
 
 @router.get("/dashboard")
-async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d", "90d"] = "30d") -> Response:
+async def dashboard(
+    request: Request,
+    _: CurrentUser,
+    period: Literal["7d", "30d", "90d", "custom"] = "30d",
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> Response:
     """The whole dashboard by hand over the same rollup (UTC days): rolled-up days from daily_*, today and the
     days touched after the rollup's watermark from orders; active customers as the union of the days' customer
-    sets; the top products from the period's stored totals when no closed day of it is touched."""
+    sets; the top products from the period's stored totals when no closed day of it is touched. A custom
+    period (`from`, `to`: the bench's valid ones only) is the same reads over its days."""
     raw = _raw(request)
-    n = int(period[:-1])
     today = dt.datetime.now(dt.UTC).date()
-    first, prev_first = today - dt.timedelta(days=n - 1), today - dt.timedelta(days=2 * n - 1)
+    if period == "custom":
+        assert date_from is not None
+        assert date_to is not None
+        n, last = (date_to - date_from).days + 1, date_to
+    else:
+        n, last = int(period[:-1]), today
+    first, prev_first = last - dt.timedelta(days=n - 1), last - dt.timedelta(days=2 * n - 1)
+    # The last closed day the period's top lists read from the rollup.
+    closed = min(last, today - dt.timedelta(days=1))
     state = await raw.fetch("SELECT event_watermark FROM analytics_rollup_state WHERE id = 1")
     touched = await raw.fetch(
         "SELECT DISTINCT placed_at FROM orders WHERE id IN (SELECT order_id FROM order_status_events WHERE id > $1)",
@@ -641,7 +655,7 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
     live = {today} | {
         (dt.datetime.fromisoformat(t["placed_at"]) if raw.sqlite else t["placed_at"]).date() for t in touched
     }
-    live = {d for d in live if prev_first <= d <= today}
+    live = {d for d in live if prev_first <= d <= last}
     sales = {"now": Decimal("0"), "before": Decimal("0")}
     orders = {"now": 0, "before": 0}
     by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
@@ -662,7 +676,7 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
     for row in await raw.fetch(
         "SELECT day, status, orders AS n, sales AS s FROM daily_sales WHERE day >= $1 AND day <= $2",
         _day(raw, prev_first),
-        _day(raw, today),
+        _day(raw, last),
     ):
         day = dt.date.fromisoformat(row["day"]) if raw.sqlite else row["day"]
         if day not in live:
@@ -686,7 +700,7 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
         live_customers["now" if day >= first else "before"] += [r["customer_id"] for r in ids]
     packed: dict[str, list[bytes]] = {"now": [], "before": []}
     for row in await raw.fetch(
-        "SELECT day, ids FROM daily_customers WHERE day >= $1 AND day <= $2", _day(raw, prev_first), _day(raw, today)
+        "SELECT day, ids FROM daily_customers WHERE day >= $1 AND day <= $2", _day(raw, prev_first), _day(raw, last)
     ):
         day = dt.date.fromisoformat(row["day"]) if raw.sqlite else row["day"]
         if day not in live:
@@ -695,7 +709,7 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
         key: len(BitMap64.union(*(BitMap64.deserialize(b) for b in packed[key]), BitMap64(live_customers[key])))
         for key in packed
     }
-    bounds = (_instant(raw, prev_first), _instant(raw, first), _instant(raw, today + dt.timedelta(days=1)))
+    bounds = (_instant(raw, prev_first), _instant(raw, first), _instant(raw, last + dt.timedelta(days=1)))
     new = {
         key: (
             await raw.fetch(
@@ -705,10 +719,15 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
         for key, lo, hi in (("before", bounds[0], bounds[1]), ("now", bounds[1], bounds[2]))
     }
     window = await raw.fetch("SELECT first_day, last_day FROM period_windows WHERE days = $1", n)
-    stored = bool(window) and [str(window[0]["first_day"]), str(window[0]["last_day"])] == [
-        first.isoformat(),
-        (today - dt.timedelta(days=1)).isoformat(),
-    ]
+    stored = (
+        period != "custom"
+        and bool(window)
+        and [str(window[0]["first_day"]), str(window[0]["last_day"])]
+        == [
+            first.isoformat(),
+            (today - dt.timedelta(days=1)).isoformat(),
+        ]
+    )
     if stored and live == {today}:
         top = await raw.fetch(
             "SELECT t.product_id, t.units, t.sales, p.name, p.sku, p.category FROM period_product_sales t "
@@ -722,15 +741,19 @@ async def dashboard(request: Request, _: CurrentUser, period: Literal["7d", "30d
             "GROUP BY product_id ORDER BY sales DESC, product_id LIMIT 5) t JOIN products p ON p.id = t.product_id "
             "ORDER BY t.sales DESC, t.product_id",
             _day(raw, first),
-            _day(raw, today - dt.timedelta(days=1)),
+            _day(raw, closed),
         )
     categories = await raw.fetch(
         "SELECT category, sum(units) AS units, sum(sales) AS sales FROM daily_category_sales WHERE day >= $1 "
         "AND day <= $2 GROUP BY category ORDER BY sales DESC, category LIMIT 5",
         _day(raw, first),
-        _day(raw, today - dt.timedelta(days=1)),
+        _day(raw, closed),
     )
-    alerts = await raw.fetch("SELECT count(*) AS n FROM products WHERE stock <= low_stock_threshold")
+    alerts = await raw.fetch(
+        "SELECT (SELECT count(*) FROM products WHERE stock <= low_stock_threshold) + (SELECT count(*) FROM "
+        "product_forecasts f JOIN products p ON p.id = f.product_id WHERE f.need_rank = 4 "
+        "AND p.stock > p.low_stock_threshold) AS n"
+    )
     return _answer(
         {
             "sales": str(sales["now"].quantize(Decimal("0.01"))),

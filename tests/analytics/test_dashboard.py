@@ -451,3 +451,44 @@ async def test_a_first_build_through_refresh_rollup_is_exact_and_on_sqlite_in_st
     await rollup.refresh_rollup(database, timezone="UTC")
     assert len(steps) <= 1
     await check_all(app_client, user.token, store, ZoneInfo("UTC"))
+
+
+async def test_stock_alerts_count_what_the_inventory_counts_a_product_running_out_before_its_lead_time_too(
+    app_client, make_user, database
+):
+    """The dashboard's count is the inventory's `alerts_total`: out, low, and in stock but critical by the
+    latest forecast; and a new forecast batch changes the version an open dashboard polls."""
+    from shopcrm.inventory.models import FORECAST_RUN_ROW_ID, ForecastRun, NeedLevel, ProductForecast
+
+    user = await make_user()
+    headers = {"Authorization": f"Bearer {user.token}"}
+    await make_product(database, stock=0, low_stock_threshold=5)  # out
+    await make_product(database, stock=3, low_stock_threshold=5)  # low
+    fast = await make_product(database, stock=40, low_stock_threshold=5)  # in stock, sells out within its lead time
+    await make_product(database, stock=40, low_stock_threshold=5)  # in stock, fine
+    before = (await app_client.get("/api/dashboard/version", headers=headers)).headers["etag"]
+    assert (await get(app_client, user.token, period="7d"))["stock_alerts"] == 2
+
+    now = dt.datetime.now(dt.UTC)
+    async with database.transaction() as session:
+        session.add(
+            ProductForecast(
+                product_id=fast.id,
+                status="ok",
+                history_days=90,
+                stock=40,
+                daily_rate=8.0,
+                forecast_30d=240.0,
+                days_of_cover=Decimal("5.0"),
+                need_rank=int(NeedLevel.critical),
+                reason="runs out before its lead time",
+                computed_at=now,
+            )
+        )
+        session.add(ForecastRun(id=FORECAST_RUN_ROW_ID, method="tsb", computed_at=now, took_ms=1, summary={}))
+    answer = await get(app_client, user.token, period="7d")
+    stats = (await app_client.get("/api/inventory/stats", headers=headers)).json()
+    assert answer["stock_alerts"] == stats["alerts_total"] == 3
+    after = await app_client.get("/api/dashboard/version", headers={**headers, "If-None-Match": before})
+    assert after.status_code == 200
+    assert after.headers["etag"] != before

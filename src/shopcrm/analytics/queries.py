@@ -19,7 +19,7 @@ from shopcrm.analytics.models import (
     PeriodProductSales,
 )
 from shopcrm.customers.models import Customer
-from shopcrm.inventory.models import Product, StockMovement
+from shopcrm.inventory.models import FORECAST_RUN_ROW_ID, ForecastRun, Product, StockMovement
 from shopcrm.orders.models import UNCOUNTED_STATUSES, Order, OrderItem, OrderStatusEvent
 
 UNCOUNTED = [s.value for s in UNCOUNTED_STATUSES]
@@ -168,11 +168,6 @@ def new_customers(start: dt.datetime, end: dt.datetime) -> Select[Any]:
     return select(func.count()).where(Customer.first_order_at >= start, Customer.first_order_at < end)
 
 
-def stock_alerts() -> Select[Any]:
-    """Products at or below their low-stock threshold."""
-    return select(func.count()).where(Product.stock <= Product.low_stock_threshold)
-
-
 def touched_since(event_id: int) -> Select[Any]:
     """Placing times of the orders created or changed after a status event (one event per creation and per
     change, so this finds every day whose figures moved)."""
@@ -186,12 +181,14 @@ def touched_since(event_id: int) -> Select[Any]:
 
 
 def latest_ids() -> Select[Any]:
-    """The newest order, status event and stock movement ids: the cheap change token (three primary-key index
-    probes). Stock movements move the stock alerts: a received delivery takes a product off the list."""
+    """The newest order, status event and stock movement ids and the forecast batch's time: the cheap change
+    token (four primary-key index probes). Stock movements and forecasts move the stock alerts: a received
+    delivery takes a product off the list, a new batch may find one running out before its lead time."""
     return select(
         select(func.max(Order.id)).scalar_subquery(),
         select(func.max(OrderStatusEvent.id)).scalar_subquery(),
         select(func.max(StockMovement.id)).scalar_subquery(),
+        select(ForecastRun.computed_at).where(ForecastRun.id == FORECAST_RUN_ROW_ID).scalar_subquery(),
     )
 
 

@@ -60,7 +60,10 @@ class Dashboard(BaseModel):
     top_products: list[TopProduct]
     top_categories: list[TopCategory]
     orders_by_status: dict[str, int] = Field(description="Every order placed in the period, by its status now")
-    stock_alerts: int = Field(description="Products at or below their low-stock threshold")
+    stock_alerts: int = Field(
+        description="Stock alerts, as the inventory counts them: products out of stock or at or below their "
+        "low-stock threshold, and those in stock that run out before their reorder lead time"
+    )
 
 
 class DashboardVersion(BaseModel):

@@ -29,6 +29,7 @@ from shopcrm.analytics.schemas import (
 )
 from shopcrm.core.errors import InvalidInput
 from shopcrm.db import utcnow
+from shopcrm.inventory import service as inventory
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import UNCOUNTED_STATUSES, OrderStatus
 
@@ -168,7 +169,7 @@ async def dashboard(
     active_now, active_before = await _active(session, current, previous, live, tz, rolled=unrolled is not None)
     new_now = await session.scalar(queries.new_customers(start, end)) or 0
     new_before = await session.scalar(queries.new_customers(prev_start, start)) or 0
-    alerts = await session.scalar(queries.stock_alerts()) or 0
+    alerts = await inventory.alerts_count(session)
 
     def aov(orders: int, sales: Decimal) -> Decimal:
         return (sales / orders).quantize(CENT) if orders else Decimal("0")
@@ -330,7 +331,9 @@ async def _from_period(
 
 async def version(session: AsyncSession, *, timezone: str, now: dt.datetime | None = None) -> str:
     """A token that changes whenever the dashboard's figures may have: a new order, status change or stock
-    movement (their newest ids) or a new store-local day. Three index probes; no aggregation."""
-    order_id, event_id, movement_id = (await session.execute(queries.latest_ids())).one()
+    movement (their newest ids), a new forecast batch or a new store-local day. Four index probes; no
+    aggregation."""
+    order_id, event_id, movement_id, forecast_at = (await session.execute(queries.latest_ids())).one()
     today = queries.local_day(now or utcnow(), ZoneInfo(timezone))
-    return f"{order_id or 0}.{event_id or 0}.{movement_id or 0}.{today.isoformat()}"
+    forecast = int(forecast_at.timestamp() * 1000) if forecast_at else 0
+    return f"{order_id or 0}.{event_id or 0}.{movement_id or 0}.{forecast}.{today.isoformat()}"

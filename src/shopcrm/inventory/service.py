@@ -235,6 +235,24 @@ def _figures(row: Any) -> dict[str, Any]:
     }
 
 
+async def _early_only(session: AsyncSession) -> int:
+    """Products in stock whose latest advice says they run out before their reorder lead time."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(ProductForecast)
+        .join(Product, Product.id == ProductForecast.product_id)
+        .where(ProductForecast.need_rank == int(NeedLevel.critical), _STATE_CONDITIONS[StockState.in_stock])
+    )
+    return int(found or 0)
+
+
+async def alerts_count(session: AsyncSession) -> int:
+    """How many stock alerts there are (the stats' `alerts_total`, what the dashboard shows): products out of
+    stock or at or below their threshold, and those in stock that run out before their lead time."""
+    low_or_out = await session.scalar(select(func.count()).where(Product.stock <= Product.low_stock_threshold))
+    return int(low_or_out or 0) + await _early_only(session)
+
+
 async def stats(session: AsyncSession) -> InventoryStats:
     """Stock figures overall and per category, and the alerts (low or out), most urgent first."""
     per_category = (
@@ -277,13 +295,7 @@ async def stats(session: AsyncSession) -> InventoryStats:
             .limit(ALERTS_SHOWN)
         )
     ).all()
-    early_only = await session.scalar(
-        select(func.count())
-        .select_from(ProductForecast)
-        .join(Product, Product.id == ProductForecast.product_id)
-        .where(early, _STATE_CONDITIONS[StockState.in_stock])
-    )
-    alerts_total = total.low + total.out + int(early_only or 0)
+    alerts_total = total.low + total.out + await _early_only(session)
     alerts = []
     for p, days, runs_out in rows:
         state = stock_state(p.stock, p.low_stock_threshold)
