@@ -926,7 +926,7 @@ export type Dashboard = {
     /**
      * Stock Alerts
      *
-     * Products at or below their low-stock threshold
+     * Stock alerts, as the inventory counts them: products out of stock or at or below their low-stock threshold, and those in stock that run out before their reorder lead time
      */
     stock_alerts: number;
     /**
