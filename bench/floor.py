@@ -775,6 +775,7 @@ async def dashboard(
 
 
 PRODUCT_COLUMNS = "id, name, sku, price, cost, stock, category, low_stock_threshold, reorder_lead_days"
+FORECAST_SORTS = {"need": "need_rank", "days_of_cover": "days_of_cover"}
 STOCK_STATES = {"out": "stock <= 0", "low": "stock > 0 AND stock <= low_stock_threshold"}
 
 
@@ -828,12 +829,18 @@ async def inventory(
     raw = _raw(request)
     where, args = await _product_filter(raw, q, category, min_price, max_price, stock_state)
     direction = order.upper()
+    source = "products"
+    if sort in FORECAST_SORTS:  # the stored forecast's column, NULL for a product without one
+        source = (
+            f"(SELECT products.*, f.{FORECAST_SORTS[sort]} AS {sort} FROM products "
+            "LEFT JOIN product_forecasts f ON f.product_id = products.id) products"
+        )
     keys = [sort] if sort == "sku" else [sort, "id"]
     order_by = ", ".join(f"{k} {direction}" for k in keys)
-    if sort == "cost" and raw.sqlite:  # NULLs last ascending, first descending, as PostgreSQL puts them
-        order_by = f"cost IS NULL {direction}, {order_by}"
+    if sort in ("cost", *FORECAST_SORTS) and raw.sqlite:  # NULLs last ascending, first descending, as on PG
+        order_by = f"{sort} IS NULL {direction}, {order_by}"
     rows = await raw.fetch(
-        f"SELECT {PRODUCT_COLUMNS} FROM products{where} ORDER BY {order_by} LIMIT {limit + 1}", *args
+        f"SELECT {PRODUCT_COLUMNS} FROM {source}{where} ORDER BY {order_by} LIMIT {limit + 1}", *args
     )
     counted = (
         await raw.fetch(f"SELECT count(*) AS n FROM (SELECT 1 FROM products{where} LIMIT {COUNT_CAP + 1}) x", *args)

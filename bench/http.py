@@ -41,6 +41,24 @@ class KeepAliveClient:
         extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
         return cls(reader, writer, host_port, extra)
 
+    async def _send(self, request: bytes) -> tuple[int, bytes]:
+        """The request's answer. The server closes a connection idle past its keep-alive timeout (5 s): when the
+        other side's call took longer (a whole CSV export), this side's connection is found closed before any
+        byte of the answer, and the request is sent again once on a new connection."""
+        try:
+            self.writer.write(request)
+            return await self._answer()
+        except asyncio.IncompleteReadError as exc:
+            if exc.partial:
+                raise
+        except ConnectionError:
+            pass
+        self.writer.close()
+        host, port = self.host.rsplit(":", 1)
+        self.reader, self.writer = await asyncio.open_connection(host, int(port))
+        self.writer.write(request)
+        return await self._answer()
+
     async def _answer(self) -> tuple[int, bytes]:
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
@@ -61,18 +79,16 @@ class KeepAliveClient:
             await self.reader.readexactly(2)
 
     async def get(self, path: str) -> tuple[int, bytes]:
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + self.headers + b"\r\n")
-        return await self._answer()
+        return await self._send(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + self.headers + b"\r\n")
 
     async def post_json(self, path: str, payload: Any) -> tuple[int, bytes]:
         body = json.dumps(payload, default=str).encode()
-        self.writer.write(
+        return await self._send(
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n".encode()
             + self.headers
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
-        return await self._answer()
 
     async def close(self) -> None:
         self.writer.close()
