@@ -49,7 +49,9 @@ log = logging.getLogger("shopcrm.analytics.rollup")
 
 ADVISORY_LOCK_KEY = 0x53686F7044617368  # "ShopDash"
 SETTLE = dt.timedelta(seconds=30)
-CHUNK_DAYS = 62  # days rebuilt per statement pair in a full build
+# Days rebuilt per statement pair in a full build. Their product and customer rows are held at once: 62 days
+# took the process to 542 MiB on the large set (a demo load to 1.1 GB in all), 16 days to 196 MiB, 15% slower.
+CHUNK_DAYS = 16
 ROLLUP_TABLES = (DailySales, DailyProductSales, DailyCategorySales, DailyCustomers, PeriodProductSales, PeriodWindow)
 
 
