@@ -96,11 +96,11 @@ async def test_a_later_successful_refresh_clears_the_error(
     assert (out["member_count"], out["last_error"], out["failed_at"]) == (1, None, None)
 
 
+# PostgreSQL only: SQLite has no statement timeout.
+@pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)
 async def test_a_refresh_stopped_by_the_statement_timeout_says_so(
     app_client: httpx.AsyncClient, writer, database: Database, settings: Settings, engine_name: str
 ):
-    if engine_name != "postgresql":
-        pytest.skip("SQLite has no statement timeout")
     await make_customer(database, total_spend=Decimal("900"), total_orders=2)
     sid = await _segment(app_client, writer)
     strict = make_settings(settings.database_url, statement_timeout_ms=300)
