@@ -118,3 +118,15 @@ async def test_the_app_rehearses_customer_details_at_startup(settings: Settings,
     assert any("min(customers.id)" in s for s in statements)
     # the customer read by id (the order reads run on the raw driver on PostgreSQL: not seen here)
     assert any("FROM customers" in s and "customers.id = " in s for s in statements)
+
+
+async def test_start_up_sets_the_lasting_heap_aside_and_shutdown_gives_it_back(settings: Settings) -> None:
+    """The objects alive after start-up are frozen (the first requests' collections do not walk them), and
+    given back to the collector when the app stops."""
+    import gc
+
+    app = create_app(settings, Database(settings))
+    async with app.router.lifespan_context(app):
+        await app.state.customer_statistics.wait_idle()
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0

@@ -15,6 +15,7 @@ still starts, the pools connect on first use as usual, and /api/health says the 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -62,6 +63,22 @@ async def ready(app: FastAPI, database: Database, rehearsals: Sequence[Rehearsal
             # database URL and its password).
             name = getattr(getattr(rehearse, "func", rehearse), "__name__", "rehearsal")
             logger.warning("start-up rehearsal %s failed (%s)", name, type(exc).__name__)
+    _settle_the_heap()
+
+
+def _settle_the_heap() -> None:
+    """Collect once, then move every object alive now (modules, routes, models, compiled statements: the
+    process's lasting state) out of the collector's view. Without it the first requests' allocations set off
+    a full collection that walked them all: the first customer details of a new process on the medium SQLite
+    set took 105-135 ms, the next ones 5-10 ms."""
+    gc.collect()
+    gc.freeze()
+
+
+def release() -> None:
+    """At shutdown: the frozen objects back in the collector's view, so an app stopped in a process that goes
+    on (tests start hundreds) leaves no cycles behind for good."""
+    gc.unfreeze()
 
 
 async def _prepare_hot_statements(conn: AsyncConnection) -> None:

@@ -124,11 +124,11 @@ class StatisticsRefresher:
         # Shielded: a caller that gives up (a cancelled request, say) does not cancel the shared computation.
         return await asyncio.shield(self._running)
 
-    def start(self) -> None:
-        """Start the background loop (its first computation runs at once, without delaying start-up)."""
+    def start(self, *, delay_s: float = 0.0) -> None:
+        """Start the background loop (its first computation runs after `delay_s`, without delaying start-up)."""
         if self._timer is None:
             self._first_done = asyncio.Event()
-            self._timer = asyncio.create_task(self._loop(), name="shopcrm-customer-statistics-timer")
+            self._timer = asyncio.create_task(self._loop(delay_s), name="shopcrm-customer-statistics-timer")
 
     async def stop(self) -> None:
         """Cancel the loop and any computation in flight, and wait for both to end."""
@@ -152,7 +152,9 @@ class StatisticsRefresher:
     def running(self) -> bool:
         return self._timer is not None and not self._timer.done()
 
-    async def _loop(self) -> None:
+    async def _loop(self, delay_s: float) -> None:
+        if delay_s:
+            await asyncio.sleep(delay_s)
         # At start-up, statistics younger than one interval are kept: a restart or another process starting
         # would otherwise put a pass over every customer beside its first requests. After that, half an
         # interval, so that with N processes one of them computes about once per interval.
