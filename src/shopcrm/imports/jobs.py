@@ -190,7 +190,7 @@ async def run_import(database: Database, settings: Settings, import_id: int, tok
                 await _refresh_statistics(database)
                 return ImportStatus.done
             # The next chunk is read and checked while this one is written: the database and this process's
-            # CPU work at once (measured: a third less time for an orders file on PostgreSQL).
+            # CPU work at once (measured on 200,000 Shopify lines into PostgreSQL: 60 s before, 56 s after).
             pending = asyncio.ensure_future(asyncio.to_thread(read_and_prepare))
             rows, end, next_row, prepared, checked = chunk
             if await _commit_chunk(database, ctx, token, rows, end, next_row, prepared, checked):
