@@ -68,4 +68,23 @@ describe('useUrlListState', () => {
     act(() => result.current.update({ cursor: 'next', page: 2 }));
     expect(result.current.location.search).toBe('?tier=gold&cursor=next&page=2');
   });
+
+  it('keeps both of two updates made before the page re-renders', () => {
+    const { result } = setup('/customers?q=ad');
+    act(() => {
+      result.current.update({ status: ['active'] });
+      result.current.update({ tier: 'gold' });
+    });
+    const params = new URLSearchParams(result.current.location.search);
+    expect(params.get('q')).toBe('ad');
+    expect(params.getAll('status')).toEqual(['active']);
+    expect(params.get('tier')).toBe('gold');
+  });
+
+  it('builds on the URL again once it moved on without this hook', () => {
+    const { result } = setup('/customers?tier=gold');
+    act(() => result.current.update({ status: ['active'] }));
+    act(() => result.current.update({ tier: 'silver' }));
+    expect(result.current.location.search).toBe('?status=active&tier=silver');
+  });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { PANEL_PARAMS } from './panelParams';
@@ -19,15 +19,23 @@ export type UpdateList<S> = (patch: Partial<S>, options?: { replace?: boolean })
 export function useUrlListState<S extends Paging>(codec: ListCodec<S>): [S, UpdateList<S>] {
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => codec.parse(params), [codec, params]);
+  // React Router hands the updater the params of the last render, not the last write, so a
+  // second update before the page re-renders (Enter in one price box, then in the next, on
+  // a slow machine) would drop the first. The last write is kept here and built upon while
+  // the rendered params are still the ones it was written over.
+  const lastWrite = useRef<{ over: string; wrote: URLSearchParams } | null>(null);
   const update = useCallback<UpdateList<S>>(
     (patch, options) => {
       setParams(
         (current) => {
-          const next = codec.serialize(applyListPatch(codec.parse(current), patch));
+          const written = lastWrite.current;
+          const base = written !== null && written.over === current.toString() ? written.wrote : current;
+          const next = codec.serialize(applyListPatch(codec.parse(base), patch));
           for (const key of PANEL_PARAMS) {
-            const value = current.get(key);
+            const value = base.get(key);
             if (value !== null) next.set(key, value);
           }
+          lastWrite.current = { over: current.toString(), wrote: next };
           return next;
         },
         { replace: options?.replace ?? false },
