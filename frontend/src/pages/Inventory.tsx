@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
@@ -9,6 +9,7 @@ import { ListPage } from '@/components/ListPage';
 import { SearchInput } from '@/components/SearchInput';
 import { SortSelect } from '@/components/SortSelect';
 import type { SortOption } from '@/components/SortSelect';
+import { UrlMultiSelect } from '@/components/UrlMultiSelect';
 import { ForecastPanel } from '@/features/inventory/ForecastPanel';
 import { InventoryCards, InventoryTable } from '@/features/inventory/InventoryTable';
 import {
@@ -159,7 +160,7 @@ export default function InventoryPage() {
             onSearch={(q) => update({ q }, { replace: true })}
             w={{ base: '100%', sm: 220 }}
           />
-          <MultiSelect
+          <UrlMultiSelect
             label="Category"
             placeholder={state.categories.length === 0 ? 'All' : undefined}
             data={[...new Set([...categories, ...state.categories])]}
@@ -173,7 +174,7 @@ export default function InventoryPage() {
             <PriceInput label="Min price" value={state.minPrice} onCommit={(minPrice) => update({ minPrice })} />
             <PriceInput label="Max price" value={state.maxPrice} onCommit={(maxPrice) => update({ maxPrice })} error={rangeError} />
           </Group>
-          <MultiSelect
+          <UrlMultiSelect
             label="Stock"
             placeholder={state.states.length === 0 ? 'Any' : undefined}
             data={STOCK_STATES.map((s) => ({ value: s, label: STOCK_STATE_LABELS[s] }))}
@@ -182,7 +183,7 @@ export default function InventoryPage() {
             clearable
             w={{ base: '100%', sm: 200 }}
           />
-          <MultiSelect
+          <UrlMultiSelect
             label="Need"
             placeholder={state.needs.length === 0 ? 'Any' : undefined}
             data={NEED_LEVELS.map((n) => ({ value: n, label: NEED_LABELS[n] }))}
