@@ -18,7 +18,6 @@ Ingestion writes nothing more (the status event it already writes is the change 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -42,6 +41,7 @@ from shopcrm.analytics.models import (
     PeriodWindow,
     RollupState,
 )
+from shopcrm.core.background import InProcessLoop
 from shopcrm.core.engines import capabilities_of
 from shopcrm.db import Database, utcnow
 
@@ -197,31 +197,25 @@ async def refresh_periods(session: AsyncSession, *, today: dt.date, rebuilt: lis
 
 class RollupRefresher:
     """Keeps the rollup fresh from inside a server process (started and stopped by the app's lifespan):
-    a refresh a few seconds after start-up, then one every `interval_s` seconds (0: that first one only)."""
+    a refresh a few seconds after start-up, then one every `interval_s` seconds (0: that first one only).
+    The first refresh waits (core/background.START_DELAY_S): run at once, it shared the event loop and the
+    database with a new process's first requests (a cold process's first customer details: 360-435 ms
+    beside it, 15-28 ms without, on the large set). The dashboard reads the days not rolled up live
+    meanwhile."""
 
-    def __init__(self, database: Database, *, interval_s: float, timezone: str, first_delay_s: float = 5.0) -> None:
+    def __init__(self, database: Database, *, interval_s: float, timezone: str) -> None:
         self.database = database
         self.interval_s = interval_s
         self.timezone = timezone
-        # The first refresh waits a moment: run at once, it shared the event loop and the database with a new
-        # process's first requests (a cold process's first customer details: 360-435 ms beside it, 15-28 ms
-        # without, on the large set). The dashboard reads the days not rolled up live meanwhile.
-        self.first_delay_s = first_delay_s
-        self._timer: asyncio.Task[None] | None = None
+        self._loop = InProcessLoop(self.run_forever, name="shopcrm-analytics-rollup")
 
     def start(self) -> None:
-        if self._timer is None:
-            self._timer = asyncio.create_task(self._loop(), name="shopcrm-analytics-rollup-timer")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._timer is not None and not self._timer.done():
-            self._timer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._timer
-        self._timer = None
+        await self._loop.stop()
 
-    async def _loop(self) -> None:
-        await asyncio.sleep(self.first_delay_s)
+    async def run_forever(self) -> None:
         while True:
             try:
                 days = await refresh_rollup(self.database, timezone=self.timezone)
