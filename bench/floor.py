@@ -750,9 +750,8 @@ async def dashboard(
         _day(raw, closed),
     )
     alerts = await raw.fetch(
-        "SELECT (SELECT count(*) FROM products WHERE stock <= low_stock_threshold) + (SELECT count(*) FROM "
-        "product_forecasts f JOIN products p ON p.id = f.product_id WHERE f.need_rank = 4 "
-        "AND p.stock > p.low_stock_threshold) AS n"
+        "SELECT count(*) AS n FROM products p LEFT JOIN product_forecasts f ON f.product_id = p.id "
+        "AND f.need_rank = 4 WHERE p.stock <= p.low_stock_threshold OR f.product_id IS NOT NULL"
     )
     return _answer(
         {

@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Insert, Select, and_, case, false, func, insert, literal, or_, select
 
 from shopcrm.analytics.models import (
+    ROLLUP_STATE_ROW_ID,
     DailyCategorySales,
     DailyCustomers,
     DailyProductSales,
     DailySales,
     PeriodProductSales,
+    PeriodWindow,
+    RollupState,
 )
 from shopcrm.customers.models import Customer
 from shopcrm.inventory.models import FORECAST_RUN_ROW_ID, ForecastRun, Product, StockMovement
@@ -166,6 +169,29 @@ def rolled_customers(first: dt.date, last: dt.date, skip: list[dt.date]) -> Any:
 def new_customers(start: dt.datetime, end: dt.datetime) -> Select[Any]:
     """Customers whose first order that counts was placed in [start, end)."""
     return select(func.count()).where(Customer.first_order_at >= start, Customer.first_order_at < end)
+
+
+def standing(period_days: int, bounds: tuple[dt.datetime, dt.datetime, dt.datetime]) -> Select[Any]:
+    """One round trip for the small reads a dashboard starts from: the rollup's time zone and watermark
+    (NULL: no rollup yet), the closed days a standard period's stored totals hold (NULL: none), and the new
+    customers of the period before and of the period (`bounds`: where the previous period, the period and
+    the day after it start)."""
+    before, start, end = bounds
+
+    def state(column: Any) -> Any:
+        return select(column).where(RollupState.id == ROLLUP_STATE_ROW_ID).scalar_subquery()
+
+    def window(column: Any) -> Any:
+        return select(column).where(PeriodWindow.days == period_days).scalar_subquery()
+
+    return select(
+        state(RollupState.timezone).label("timezone"),
+        state(RollupState.event_watermark).label("watermark"),
+        window(PeriodWindow.first_day).label("window_first"),
+        window(PeriodWindow.last_day).label("window_last"),
+        new_customers(before, start).scalar_subquery().label("new_before"),
+        new_customers(start, end).scalar_subquery().label("new_now"),
+    )
 
 
 def touched_since(event_id: int) -> Select[Any]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 from shopcrm.analytics import service
 from shopcrm.analytics.schemas import Dashboard, DashboardVersion, Period
 from shopcrm.auth.deps import CurrentUser
-from shopcrm.core.deps import AppSettings, ReadSession
+from shopcrm.core.deps import AppDatabase, AppSettings, ReadSession
 from shopcrm.core.types import Day
 
 router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
@@ -20,13 +20,19 @@ router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
 async def get_dashboard(
     _: CurrentUser,
     db: ReadSession,
+    database: AppDatabase,
     settings: AppSettings,
     period: Period = "30d",
     date_from: Annotated[Day | None, Query(alias="from", description="First day (period=custom)")] = None,
     date_to: Annotated[Day | None, Query(alias="to", description="Last day, included (period=custom)")] = None,
 ) -> Dashboard:
     return await service.dashboard(
-        db, period=period, date_from=date_from, date_to=date_to, timezone=settings.store_timezone
+        db,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        timezone=settings.store_timezone,
+        open_read=database.read_sessionmaker,
     )
 
 

@@ -5,8 +5,11 @@ scans a period's orders once the rollup is built (see docs/architecture.md)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.analytics import queries
 from shopcrm.analytics.customer_sets import count_union
-from shopcrm.analytics.models import ROLLUP_STATE_ROW_ID, PeriodWindow, RollupState
 from shopcrm.analytics.schemas import (
     CountFigure,
     Dashboard,
@@ -95,13 +97,14 @@ def _count(value: int, previous: int) -> CountFigure:
     return CountFigure(value=value, previous=previous, change_pct=_change(value, previous))
 
 
-async def live_days(session: AsyncSession, *, timezone: str, tz: ZoneInfo, today: dt.date) -> set[dt.date] | None:
+async def live_days(
+    session: AsyncSession, standing: Any, *, timezone: str, tz: ZoneInfo, today: dt.date
+) -> set[dt.date] | None:
     """The days the rollup cannot answer (today, and the days of orders changed after its watermark); None
     when there is no rollup in this time zone yet (every day is then read live)."""
-    state = await session.get(RollupState, ROLLUP_STATE_ROW_ID)
-    if state is None or state.timezone != timezone:
+    if standing.watermark is None or standing.timezone != timezone:
         return None
-    touched = (await session.execute(queries.touched_since(state.event_watermark))).scalars().all()
+    touched = (await session.execute(queries.touched_since(standing.watermark))).scalars().all()
     return {today} | {queries.local_day(t, tz) for t in touched}
 
 
@@ -113,15 +116,53 @@ async def dashboard(
     date_to: dt.date | None,
     timezone: str,
     now: dt.datetime | None = None,
+    open_read: Callable[[], AsyncSession] | None = None,
 ) -> Dashboard:
-    """Every figure of the dashboard for the period and the one before it of the same length."""
+    """Every figure of the dashboard for the period and the one before it of the same length.
+
+    With `open_read` (a read session factory), the stock alerts count, a pass over every product and the
+    dearest read here, runs on a session of its own while the sales figures are read."""
     tz = ZoneInfo(timezone)
     now = now or utcnow()
     today = queries.local_day(now, tz)
     current = resolve_period(period, date_from, date_to, today)
+    if open_read is None:
+        return await _figures(session, period, current, timezone, tz, today, await inventory.alerts_count(session))
+    alerts = asyncio.create_task(_alerts_count(open_read))
+    try:
+        figures = await _figures(session, period, current, timezone, tz, today, None)
+    except BaseException:
+        alerts.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await alerts
+        raise
+    return figures.model_copy(update={"stock_alerts": await alerts})
+
+
+async def _alerts_count(open_read: Callable[[], AsyncSession]) -> int:
+    async with open_read() as session:
+        try:
+            return await inventory.alerts_count(session)
+        finally:
+            await session.rollback()
+
+
+async def _figures(
+    session: AsyncSession,
+    period: Period,
+    current: Span,
+    timezone: str,
+    tz: ZoneInfo,
+    today: dt.date,
+    alerts: int | None,
+) -> Dashboard:
+    """The dashboard's sales, orders and customer figures (`stock_alerts` as given: 0 when None)."""
     previous = current.previous()
     both = Span(previous.first, current.last)
-    unrolled = await live_days(session, timezone=timezone, tz=tz, today=today)
+    start, end = queries.day_start(current.first, tz), queries.day_start(current.last + dt.timedelta(days=1), tz)
+    prev_start = queries.day_start(previous.first, tz)
+    standing = (await session.execute(queries.standing(current.days, (prev_start, start, end)))).one()
+    unrolled = await live_days(session, standing, timezone=timezone, tz=tz, today=today)
     live = sorted(both.each() if unrolled is None else {d for d in unrolled if both.first <= d <= both.last})
 
     # Per (day, status): orders, sales, items, from the rollup and the live days.
@@ -162,14 +203,10 @@ async def dashboard(
                 series_map[day][1] += n
 
     cur_live = [d for d in live if current.first <= d <= current.last]
-    top_products, top_categories = await _tops(session, current, cur_live, tz, rolled=unrolled is not None, today=today)
-
-    start, end = queries.day_start(current.first, tz), queries.day_start(current.last + dt.timedelta(days=1), tz)
-    prev_start = queries.day_start(previous.first, tz)
-    active_now, active_before = await _active(session, current, previous, live, tz, rolled=unrolled is not None)
-    new_now = await session.scalar(queries.new_customers(start, end)) or 0
-    new_before = await session.scalar(queries.new_customers(prev_start, start)) or 0
-    alerts = await inventory.alerts_count(session)
+    rolled = unrolled is not None
+    stored = _stored_period(current, today, standing) if rolled else None
+    top_products, top_categories = await _tops(session, current, cur_live, tz, rolled=rolled, stored=stored)
+    active_now, active_before = await _active(session, current, previous, live, tz, rolled=rolled)
 
     def aov(orders: int, sales: Decimal) -> Decimal:
         return (sales / orders).quantize(CENT) if orders else Decimal("0")
@@ -185,12 +222,12 @@ async def dashboard(
         orders=_count(orders_now, orders_before),
         average_order_value=_money(aov(orders_now, sales_now), aov(orders_before, sales_before)),
         active_customers=_count(active_now, active_before),
-        new_customers=_count(new_now, new_before),
+        new_customers=_count(int(standing.new_now or 0), int(standing.new_before or 0)),
         series=[DayPoint(day=d, sales=s.quantize(CENT), orders=n) for d, (s, n) in sorted(series_map.items())],
         top_products=top_products,
         top_categories=top_categories,
         orders_by_status=by_status,
-        stock_alerts=alerts,
+        stock_alerts=alerts or 0,
     )
 
 
@@ -218,7 +255,7 @@ async def _active(
 
 
 async def _tops(
-    session: AsyncSession, span: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool, today: dt.date
+    session: AsyncSession, span: Span, live: list[dt.date], tz: ZoneInfo, *, rolled: bool, stored: int | None
 ) -> tuple[list[TopProduct], list[TopCategory]]:
     """Top products and categories by sales. Exact with few reads: for a standard period, from its stored
     totals (`_from_period`); otherwise a product in the true top N is either sold on a live day or already in
@@ -235,9 +272,8 @@ async def _tops(
             for row in (products[product_id], categories[category]):
                 row[0] += units
                 row[1] += Decimal(amount)
-    stored = await _stored_period(session, span, today) if rolled else None
     if stored is not None:
-        products = await _from_period(session, stored, [d for d in live if d != today], products)
+        products = await _from_period(session, stored, [d for d in live if d != span.last], products)
     elif rolled:
         top = (await session.execute(queries.rolled_top_products(span.first, span.last, live, TOP))).all()
         others = sorted(live_ids - {p for p, _, _ in top})
@@ -281,12 +317,11 @@ async def _tops(
     )
 
 
-async def _stored_period(session: AsyncSession, span: Span, today: dt.date) -> int | None:
+def _stored_period(span: Span, today: dt.date, standing: Any) -> int | None:
     """The standard period whose stored product totals are exactly this span's closed days, if any."""
     if span.last != today or span.days not in queries.STANDARD_PERIOD_DAYS:
         return None
-    window = await session.get(PeriodWindow, span.days)
-    if window is None or (window.first_day, window.last_day) != (span.first, today - dt.timedelta(days=1)):
+    if (standing.window_first, standing.window_last) != (span.first, today - dt.timedelta(days=1)):
         return None
     return span.days
 
