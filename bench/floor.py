@@ -836,7 +836,9 @@ async def inventory(
         )
     keys = [sort] if sort == "sku" else [sort, "id"]
     order_by = ", ".join(f"{k} {direction}" for k in keys)
-    if sort in ("cost", *FORECAST_SORTS) and raw.sqlite:  # NULLs last ascending, first descending, as on PG
+    if sort == "need":  # no need level yet: last both ways
+        order_by = f"{sort} IS NULL, {order_by}" if raw.sqlite else f"{sort} {direction} NULLS LAST, id {direction}"
+    elif sort in ("cost", "days_of_cover") and raw.sqlite:  # NULLs last ascending, first descending, as on PG
         order_by = f"{sort} IS NULL {direction}, {order_by}"
     rows = await raw.fetch(
         f"SELECT {PRODUCT_COLUMNS} FROM {source}{where} ORDER BY {order_by} LIMIT {limit + 1}", *args

@@ -41,6 +41,24 @@ async def _all(client: httpx.AsyncClient, headers, params) -> list[dict]:  # typ
             return items
 
 
+async def _all_backwards(client: httpx.AsyncClient, headers, params) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The whole list read from its last page back to its first through `prev_cursor`, in list order."""
+    page = None
+    cursor = None
+    while True:
+        extra = {"cursor": cursor} if cursor else {}
+        page = (await client.get("/api/inventory", params={**params, "limit": 2, **extra}, headers=headers)).json()
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    items: list[dict] = list(page["items"])
+    while page["prev_cursor"]:
+        back = {"limit": 2, "cursor": page["prev_cursor"]}
+        page = (await client.get("/api/inventory", params={**params, **back}, headers=headers)).json()
+        items = page["items"] + items
+    return items
+
+
 async def test_list_items_carry_their_forecast_and_filter_by_need(app_client, known, viewer):
     rows = await _all(app_client, viewer, {})
     by_sku = {r["sku"]: r for r in rows}
@@ -74,8 +92,10 @@ async def test_sorts_by_need_and_by_days_of_cover(app_client, known, viewer):
         assert len(rows) == len(known)
         ranked = [rank[r["forecast"]["need"]] for r in rows if r["forecast"]["need"] is not None]
         assert ranked == sorted(ranked, reverse=order == "desc")
-        # No level (not enough history) last ascending, first descending.
-        assert (rows[-1] if order == "asc" else rows[0])["sku"] == "YOUNG"
+        # No level (not enough history) last both ways: most urgent first descending, then the unknown.
+        assert rows[-1]["sku"] == "YOUNG"
+        backwards = await _all_backwards(app_client, viewer, {"sort": "need", "order": order})
+        assert [r["sku"] for r in backwards] == [r["sku"] for r in rows]
         rows = await _all(app_client, viewer, {"sort": "days_of_cover", "order": order})
         covers = [r["forecast"]["days_of_cover"] for r in rows if r["forecast"]["days_of_cover"] is not None]
         assert covers == sorted(covers, reverse=order == "desc")

@@ -133,6 +133,10 @@ def value_check(type_: TypeEngine[Any]) -> ValueCheck:
 class SortKey:
     columns: tuple[Any, ...]  # columns or typed SQL expressions
     nullable: bool = False  # only for single-column keys
+    # Where a nullable key's NULLs go: by default last ascending and first descending (PostgreSQL's own
+    # order); `nulls_last` puts them after every value both ways, for a NULL that means "not known" and
+    # belongs after the values either way (a product with no need level yet, below "critical" and "none").
+    nulls_last: bool = False
     unique: bool = False  # the columns alone order rows totally (the id is then not needed)
     # The id to pair with the columns where they are not NULL, when they belong to a LEFT JOINed table: its own
     # key (equal to the row's id there), so (column, its key) is one index of that table to seek in.
@@ -255,15 +259,19 @@ def _ordered(query: Select[Any], key: SortKey, id_col: Any, direction: Direction
     return query.order_by(*(c.asc() if direction == "asc" else c.desc() for c in cols))
 
 
+def _nulls_first(key: SortKey, direction: Direction) -> bool:
+    return direction == "desc" and not key.nulls_last
+
+
 def in_list_order(query: Select[Any], key: SortKey, id_col: Any, direction: Direction) -> Select[Any]:
     """`query` ordered exactly as `keyset_page` walks it, pages end to end (for an export of the whole list):
-    NULLs of a nullable key last ascending and first descending, by id among themselves."""
+    a nullable key's NULLs where the key puts them (`SortKey.nulls_last`), by id among themselves."""
     if not key.nullable:
         return _ordered(query, key, id_col, direction)
     column = key.columns[0]
-    if direction == "asc":
-        return query.order_by(column.asc().nulls_last(), id_col.asc())
-    return query.order_by(column.desc().nulls_first(), id_col.desc())
+    ordered = column.asc() if direction == "asc" else column.desc()
+    ordered = ordered.nulls_first() if _nulls_first(key, direction) else ordered.nulls_last()
+    return query.order_by(ordered, id_col.asc() if direction == "asc" else id_col.desc())
 
 
 async def _walk(
@@ -274,8 +282,11 @@ async def _walk(
     direction: Direction,
     after: Cursor | None,
     limit: int,
+    *,
+    nulls_first: bool = False,
 ) -> list[Any]:
-    """Up to `limit` rows after `after` in the given direction (NULLs last ascending, first descending)."""
+    """Up to `limit` rows after `after` in the given direction, a nullable key's NULLs first or last (by id
+    among themselves, in the same direction)."""
     if not key.nullable:
         q = query if after is None else query.where(_after(key, id_col, direction, after))
         return list((await session.execute(_ordered(q, key, id_col, direction).limit(limit))).all())
@@ -296,7 +307,7 @@ async def _walk(
         return list((await session.execute(q.order_by(by_id).limit(n))).all())
 
     in_nulls = after is not None and after.values[0] is None
-    if direction == "asc":
+    if not nulls_first:
         rows = [] if in_nulls else await values_part(after, limit)
         if len(rows) < limit:
             rows += await nulls_part(after.id if in_nulls and after else None, limit - len(rows))
@@ -327,13 +338,15 @@ async def keyset_page(
     after = codec.decode(cursor, sort, direction, key) if cursor else None
     query = query.add_columns(*(c.label(f"_k{i}") for i, c in enumerate(key.columns)), id_col.label("_kid"))
     flipped: Direction = "desc" if direction == "asc" else "asc"
+    # Walking back is walking the reversed order: the NULLs at its other end.
+    nulls_first = _nulls_first(key, direction)
     if after is not None and after.backwards:
-        rows = await _walk(session, query, key, id_col, flipped, after, limit + 1)
+        rows = await _walk(session, query, key, id_col, flipped, after, limit + 1, nulls_first=not nulls_first)
         has_before = len(rows) > limit
         rows = list(reversed(rows[:limit]))
         has_after = True
     else:
-        rows = await _walk(session, query, key, id_col, direction, after, limit + 1)
+        rows = await _walk(session, query, key, id_col, direction, after, limit + 1, nulls_first=nulls_first)
         has_after = len(rows) > limit
         rows = rows[:limit]
         has_before = after is not None

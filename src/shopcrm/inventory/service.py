@@ -63,7 +63,11 @@ SORT_KEYS: dict[InventorySort, SortKey] = {
     InventorySort.price: SortKey((Product.price,)),
     InventorySort.cost: SortKey((Product.cost,), nullable=True),
     InventorySort.stock: SortKey((Product.stock,)),
-    InventorySort.need: SortKey((ProductForecast.need_rank,), nullable=True, tiebreak=ProductForecast.product_id),
+    # No need level yet (no forecast, or too little history) sorts after "none" and after "critical": page one
+    # of either order is then read from the need index (first descending, it scanned every product for NULLs).
+    InventorySort.need: SortKey(
+        (ProductForecast.need_rank,), nullable=True, nulls_last=True, tiebreak=ProductForecast.product_id
+    ),
     InventorySort.days_of_cover: SortKey(
         (ProductForecast.days_of_cover,), nullable=True, tiebreak=ProductForecast.product_id
     ),
