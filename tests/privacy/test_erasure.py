@@ -433,3 +433,47 @@ async def test_only_admins_and_only_on_purpose(app_client, database, admin, make
     assert with_csrf.status_code == 200
     async with database.sessionmaker() as session:
         assert (await session.get(Customer, person_id)).erased_at is not None  # type: ignore[union-attr]
+
+
+async def test_an_admin_lifts_the_suppression_when_the_person_comes_back(app_client, database, admin, make_user):
+    shop = await _store(app_client, database, admin)
+    await app_client.post(
+        f"/api/customers/{shop['person']['id']}/erase", json={"confirm": PERSON["email"]}, headers=admin
+    )
+    lift = "/api/customers/suppressions/lift"
+
+    # Marketers and viewers may not; a login is needed; a bad email is a 422 naming it.
+    for role in (Role.marketer, Role.viewer):
+        user = await make_user(role)
+        refused = await app_client.post(
+            lift, json={"email": PERSON["email"]}, headers={"Authorization": f"Bearer {user.token}"}
+        )
+        assert refused.status_code == 403
+    assert (await app_client.post(lift, json={"email": PERSON["email"]})).status_code == 401
+    bad = await app_client.post(lift, json={"email": "not an email"}, headers=admin)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["loc"] == ["body", "email"]
+    # An email that is not on the list: a 404 naming it, and nothing written to the log.
+    missing = await app_client.post(lift, json={"email": "bea@example.com"}, headers=admin)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["details"][0]["loc"] == ["body", "email"]
+    async with database.sessionmaker() as session:
+        assert await is_suppressed(session, PERSON["email"])
+
+    # Lifted (any case): the email can be stored again, the erased record stays erased.
+    assert (await app_client.post(lift, json={"email": PERSON["email"].upper()}, headers=admin)).status_code == 204
+    async with database.sessionmaker() as session:
+        assert not await is_suppressed(session, PERSON["email"])
+        assert (await session.execute(text("SELECT count(*) FROM suppressed_emails"))).scalar() == 0
+    back = await app_client.post("/api/customers", json=PERSON, headers=admin)
+    assert back.status_code == 201, back.text
+    assert back.json()["id"] != shop["person"]["id"]
+    old = (await app_client.get(f"/api/customers/{shop['person']['id']}", headers=admin)).json()
+    assert "zoltana" not in str(old).lower()
+    # Lifting twice: nothing left to lift.
+    assert (await app_client.post(lift, json={"email": PERSON["email"]}, headers=admin)).status_code == 404
+
+    # Audited once, by whom, without the email.
+    log = (await app_client.get("/api/audit-log", params={"action": "customer.suppression_lift"}, headers=admin)).json()
+    assert [(e["actor_email"], e["target_type"]) for e in log["items"]] == [("dpo@shop.example", "suppression")]
+    assert "zoltana" not in str(log).lower()

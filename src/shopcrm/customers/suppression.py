@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopcrm.core.engines import capabilities_of
@@ -65,3 +65,10 @@ async def suppress(session: AsyncSession, email: str) -> None:
         .values(email_hash=email_hash(email), suppressed_on=utcnow().date())
         .on_conflict_do_nothing(index_elements=["email_hash"])
     )
+
+
+async def lift(session: AsyncSession, email: str) -> bool:
+    """Take an email off the list, in the caller's transaction (the person asked to be a customer again);
+    False when it was not on it."""
+    result = await session.execute(delete(SuppressedEmail).where(SuppressedEmail.email_hash == email_hash(email)))
+    return bool(getattr(result, "rowcount", 0))

@@ -8,7 +8,7 @@ from shopcrm.auth.deps import AdminUser
 from shopcrm.core.deps import AppSettings, DbSession
 from shopcrm.core.params import IdPath
 from shopcrm.privacy import service
-from shopcrm.privacy.schemas import ErasureOut, ErasureRequest, PersonalData
+from shopcrm.privacy.schemas import ErasureOut, ErasureRequest, PersonalData, SuppressionLift
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 
@@ -30,3 +30,11 @@ async def erase(
     """Erase the person's identifying data for good (GDPR article 17); orders stay as anonymous figures.
     `confirm` must be the customer's email. Audited."""
     return await service.erase(db, customer_id=customer_id, confirm=body.confirm, settings=settings, actor=user)
+
+
+@router.post("/suppressions/lift", status_code=204, name="lift_suppression")
+async def lift_suppression(body: SuppressionLift, user: AdminUser, db: DbSession) -> Response:
+    """Take an erased person's email off the suppression list, when they ask to be a customer again; a customer
+    can then be created with it. 404 when it is not on the list. Admins only, audited (without the email)."""
+    await service.lift_suppression(db, email=body.email, actor=user)
+    return Response(status_code=204)

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopcrm.core.types import Email
 from shopcrm.customers.schemas import CustomerOut
 from shopcrm.orders.models import OrderStatus
 
@@ -104,3 +105,11 @@ class ErasureOut(BaseModel):
     customer: CustomerOut
     already_erased: bool = Field(description="True when the customer had been erased before: nothing changed")
     orders_anonymised: int = Field(description="Orders whose shipping name and address were removed")
+
+
+class SuppressionLift(BaseModel):
+    """The email to take off the suppression list: its owner was erased and has asked to be a customer again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email

@@ -21,7 +21,7 @@ from shopcrm.core.errors import InvalidInput, NotFound
 from shopcrm.core.types import normalize_email
 from shopcrm.customers import service as customers_service
 from shopcrm.customers.models import ConsentEvent, Customer, CustomerStatus
-from shopcrm.customers.suppression import suppress
+from shopcrm.customers.suppression import lift, suppress
 from shopcrm.db import utcnow
 from shopcrm.inventory.models import Product
 from shopcrm.orders.models import Order, OrderItem, OrderStatus, OrderStatusEvent
@@ -238,3 +238,14 @@ async def _erase(session: AsyncSession, *, customer_id: int, confirm: str, setti
         already_erased=False,
         orders_anonymised=cast(CursorResult[Any], anonymised).rowcount,
     )
+
+
+async def lift_suppression(session: AsyncSession, *, email: str, actor: User) -> None:
+    """Take an erased person's email off the suppression list, so a customer can be made for it again (they
+    asked to come back); audited without the email. A 404 naming `email` when it is not on the list."""
+    if not await lift(session, email):
+        raise NotFound(
+            "This email is not on the suppression list",
+            details=[{"loc": ["body", "email"], "message": "not on the suppression list", "type": "not_suppressed"}],
+        )
+    await audit.record(session, actor=actor, action="customer.suppression_lift", target_type="suppression")

@@ -3056,6 +3056,18 @@ export type StockAlert = {
 export type StockState = 'in_stock' | 'low' | 'out';
 
 /**
+ * SuppressionLift
+ *
+ * The email to take off the suppression list: its owner was erased and has asked to be a customer again.
+ */
+export type SuppressionLift = {
+    /**
+     * Email
+     */
+    email: string;
+};
+
+/**
  * Tier
  */
 export type Tier = 'bronze' | 'silver' | 'gold' | 'platinum';
@@ -4165,6 +4177,63 @@ export type CustomersExportCsvResponses = {
      */
     200: unknown;
 };
+
+export type CustomersLiftSuppressionData = {
+    body: SuppressionLift;
+    path?: never;
+    query?: never;
+    url: '/api/customers/suppressions/lift';
+};
+
+export type CustomersLiftSuppressionErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorResponse;
+    /**
+     * Not logged in
+     */
+    401: ErrorResponse;
+    /**
+     * Role not allowed, or CSRF token missing
+     */
+    403: ErrorResponse;
+    /**
+     * No such resource
+     */
+    404: ErrorResponse;
+    /**
+     * Conflicts with stored data (a duplicate, a stale state)
+     */
+    409: ErrorResponse;
+    /**
+     * Request body too large
+     */
+    413: ErrorResponse;
+    /**
+     * Invalid input; details name each field
+     */
+    422: ErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+    /**
+     * Database unavailable or query timed out
+     */
+    503: ErrorResponse;
+};
+
+export type CustomersLiftSuppressionError = CustomersLiftSuppressionErrors[keyof CustomersLiftSuppressionErrors];
+
+export type CustomersLiftSuppressionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type CustomersLiftSuppressionResponse = CustomersLiftSuppressionResponses[keyof CustomersLiftSuppressionResponses];
 
 export type CustomersUpdateData = {
     body: CustomerUpdate;

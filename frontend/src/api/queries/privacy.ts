@@ -1,7 +1,7 @@
 /** A customer's personal data: the download address, and the erasure (admins only). */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { customersErase } from '../client';
+import { customersErase, customersLiftSuppression } from '../client';
 import type { ErasureOut } from '../client';
 import type { ApiError } from '../errors';
 import { auditKeys } from './audit';
@@ -28,5 +28,17 @@ export function useEraseCustomer() {
         queryClient.invalidateQueries({ queryKey: orderKeys.all }),
         queryClient.invalidateQueries({ queryKey: auditKeys.all }),
       ]),
+  });
+}
+
+/** Takes an erased person's email off the suppression list (admins; they asked to be a customer again). */
+export function useLiftSuppression() {
+  const queryClient = useQueryClient();
+  return useMutation<unknown, ApiError, { email: string }>({
+    mutationFn: async (body) => {
+      await customersLiftSuppression({ body, throwOnError: true });
+      return null;
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: auditKeys.all }),
   });
 }

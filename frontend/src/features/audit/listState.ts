@@ -7,6 +7,7 @@ import type { ListCodec } from '@/lib/useUrlListState';
 export const AUDIT_ACTIONS = [
   { value: 'customer.export', label: 'Personal data downloaded' },
   { value: 'customer.erase', label: 'Personal data erased' },
+  { value: 'customer.suppression_lift', label: 'Erased email allowed again' },
   { value: 'import.start', label: 'Import started' },
   { value: 'import.finish', label: 'Import finished' },
 ] as const;

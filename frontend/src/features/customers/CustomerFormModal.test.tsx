@@ -2,7 +2,8 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-import type { CustomerOut } from '@/api/client';
+import type { CustomerOut, UserOut } from '@/api/client';
+import { CurrentUserContext } from '@/components/currentUser';
 import { configureClientForTests, jsonResponse, renderWithProviders } from '@/test/render';
 
 import { CustomerFormModal } from './CustomerFormModal';
@@ -107,5 +108,62 @@ describe('CustomerFormModal', () => {
     await user.type(field('Email'), 'harry.adams@example.net');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  describe('an email erased at the person\'s request', () => {
+    const SUPPRESSED = () =>
+      jsonResponse(409, {
+        error: {
+          code: 'conflict',
+          message: 'This email belongs to a person whose data was erased at their request; it cannot be stored again',
+          details: [{ loc: ['body', 'email'], message: "erased at the person's request", type: 'suppressed' }],
+        },
+      });
+
+    async function fillAndCreate(user: ReturnType<typeof userEvent.setup>) {
+      await user.type(field('First name'), 'Zoltana');
+      await user.type(field('Last name'), 'Quixwell');
+      await user.type(field('Email'), 'zoltana@example.org');
+      await user.click(screen.getByRole('button', { name: 'Create customer' }));
+    }
+
+    it('lets an admin lift the suppression and save, in that order', async () => {
+      const answers = [SUPPRESSED, () => new Response(null, { status: 204 }), () => jsonResponse(201, CUSTOMER)];
+      const fetchMock = vi.fn((_request: Request) => Promise.resolve((answers.shift() ?? SUPPRESSED)()));
+      vi.stubGlobal('fetch', fetchMock);
+      const onClose = vi.fn();
+      const user = userEvent.setup();
+      const admin: UserOut = { id: 1, email: 'dpo@example.com', full_name: 'Dee', role: 'admin' };
+      renderWithProviders(
+        <CurrentUserContext.Provider value={admin}>
+          <CustomerFormModal opened customer={null} onClose={onClose} />
+        </CurrentUserContext.Provider>,
+      );
+      await fillAndCreate(user);
+      expect(await screen.findByText("Erased at the person's request")).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'They asked to come back: lift and save' }));
+      await waitFor(() => expect(onClose).toHaveBeenCalled());
+
+      const [first, liftCall, again] = fetchMock.mock.calls.map((c) => c[0]);
+      expect(first?.url).toMatch(/\/api\/customers$/);
+      expect(liftCall?.url).toMatch(/\/api\/customers\/suppressions\/lift$/);
+      expect(await liftCall?.clone().json()).toEqual({ email: 'zoltana@example.org' });
+      expect(again?.url).toMatch(/\/api\/customers$/);
+      expect(again?.method).toBe('POST');
+    });
+
+    it('tells anyone else that only an admin can, with no button', async () => {
+      stubFetch(SUPPRESSED);
+      const user = userEvent.setup();
+      const viewer: UserOut = { id: 2, email: 'm@example.com', full_name: 'Mo', role: 'marketer' };
+      renderWithProviders(
+        <CurrentUserContext.Provider value={viewer}>
+          <CustomerFormModal opened customer={null} onClose={vi.fn()} />
+        </CurrentUserContext.Provider>,
+      );
+      await fillAndCreate(user);
+      expect(await screen.findByText(/Only an admin can let this email be stored again/)).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /lift and save/ })).toBeNull();
+    });
   });
 });

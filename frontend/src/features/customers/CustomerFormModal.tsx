@@ -1,11 +1,14 @@
 import { Alert, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import type { SubmitEvent } from 'react';
 
 import type { CustomerOut } from '@/api/client';
+import { isApiError } from '@/api/errors';
 import { formErrorsFromApi } from '@/api/formErrors';
 import { useCreateCustomer, useUpdateCustomer } from '@/api/queries/customers';
+import { useLiftSuppression } from '@/api/queries/privacy';
+import { CurrentUserContext } from '@/components/currentUser';
 import { humanize } from '@/lib/format';
 
 import { CUSTOMER_STATUSES } from './listState';
@@ -32,9 +35,13 @@ function CustomerForm({
   );
   const [errors, setErrors] = useState<CustomerFormErrors>({});
   const [formMessage, setFormMessage] = useState<string | null>(null);
+  // The email (as typed) of an erased person the server refused: an admin may lift that, nothing else.
+  const [suppressed, setSuppressed] = useState<string | null>(null);
   const create = useCreateCustomer();
   const update = useUpdateCustomer();
-  const pending = create.isPending || update.isPending;
+  const lift = useLiftSuppression();
+  const isAdmin = useContext(CurrentUserContext)?.role === 'admin';
+  const pending = create.isPending || update.isPending || lift.isPending;
 
   const set = <K extends keyof CustomerFormValues>(field: K, value: CustomerFormValues[K]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -45,6 +52,26 @@ function CustomerForm({
     const mapped = formErrorsFromApi(error, CUSTOMER_FORM_FIELDS);
     setErrors(mapped.fields);
     setFormMessage(mapped.formMessage);
+    setSuppressed(isSuppressedEmail(error) ? values.email : null);
+  };
+
+  const liftAndSave = () => {
+    if (suppressed === null) return;
+    lift.mutate(
+      { email: suppressed },
+      {
+        onSuccess: () => {
+          setSuppressed(null);
+          setErrors((e) => ({ ...e, email: undefined }));
+          const body = toCustomerBody(values);
+          if (customer === null) create.mutate(body, { onSuccess: onDone, onError });
+          else update.mutate({ id: customer.id, body }, { onSuccess: onDone, onError });
+        },
+        onError: (error) => {
+          setFormMessage(error.message);
+        },
+      },
+    );
   };
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -64,6 +91,23 @@ function CustomerForm({
         {formMessage !== null && (
           <Alert color="red" variant="light" role="alert" title="Not saved">
             {formMessage}
+          </Alert>
+        )}
+        {suppressed !== null && suppressed === values.email && (
+          <Alert color="yellow" variant="light" title="This person asked to be erased">
+            {isAdmin ? (
+              <Stack gap="xs" align="flex-start">
+                <span>
+                  Their data was erased at their request, and their email is kept off the list. Lift that only if
+                  they have asked to be a customer again; the lifting is written to the audit log.
+                </span>
+                <Button size="xs" color="yellow" variant="outline" onClick={liftAndSave} loading={lift.isPending}>
+                  They asked to come back: lift and save
+                </Button>
+              </Stack>
+            ) : (
+              'Their data was erased at their request. Only an admin can let this email be stored again, if they ask to come back.'
+            )}
           </Alert>
         )}
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
@@ -141,6 +185,13 @@ function CustomerForm({
         </Group>
       </Stack>
     </form>
+  );
+}
+
+function isSuppressedEmail(error: unknown): boolean {
+  if (!isApiError(error) || error.status !== 409 || !Array.isArray(error.details)) return false;
+  return error.details.some(
+    (d: unknown) => typeof d === 'object' && d !== null && 'type' in d && d.type === 'suppressed',
   );
 }
 
