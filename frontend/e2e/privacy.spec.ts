@@ -152,3 +152,52 @@ test('a viewer sees no personal-data actions and no audit log', async ({ page })
   await expect(page.getByRole('heading', { name: 'Personal data' })).toHaveCount(0);
   await expect(page.getByTestId('export-csv')).toBeVisible(); // whoever may read the list may export it
 });
+
+for (const width of [1440, 390]) {
+  test(`at ${String(width)} wide: an erased person comes back, and an admin lifts the suppression from the new-customer form`, async ({
+    page,
+  }) => {
+    const errors = collectBrowserErrors(page);
+    await page.setViewportSize({ width, height: 900 });
+    await logIn(page);
+    const request = page.request;
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'shopcrm_csrf')?.value ?? '';
+    const stamp = `${String(width)}${String(Date.now())}`;
+    const email = `comes.back.${stamp}@example.org`;
+    const created = await request.post('/api/customers', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { first_name: 'Rhea', last_name: `Return${stamp}`, email },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const { id } = (await created.json()) as Customer;
+    const erased = await request.post(`/api/customers/${String(id)}/erase`, {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { confirm: email },
+    });
+    expect(erased.status(), await erased.text()).toBe(200);
+
+    // The same person asks to be a customer again, through the only way in: New customer.
+    await page.goto('/customers');
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const form = page.getByRole('dialog', { name: 'New customer' });
+    await form.getByRole('textbox', { name: 'First name' }).fill('Rhea');
+    await form.getByRole('textbox', { name: 'Last name' }).fill(`Return${stamp}`);
+    await form.getByRole('textbox', { name: 'Email' }).fill(email);
+    await form.getByRole('button', { name: 'Create customer' }).click();
+    await expect(form.getByText("Erased at the person's request")).toBeVisible();
+    const lift = form.getByRole('button', { name: 'They asked to come back: lift and save' });
+    await expect(lift).toBeInViewport();
+    await page.screenshot({ path: `test-results/privacy-lift-${String(width)}.png` });
+    await lift.click();
+    await expect(page.getByText(`Rhea Return${stamp} created.`)).toBeVisible();
+    await expect(form).toHaveCount(0);
+
+    const found = await getJson<{ items: Customer[] }>(request, `/api/customers?q=${encodeURIComponent(email)}`);
+    expect(found.items.map((c) => [c.email, c.erased_at])).toEqual([[email, null]]);
+    await page.setViewportSize({ width: 1440, height: 900 }); // the log is a table at desktop width
+    await page.goto('/audit-log?action=customer.suppression_lift');
+    await expect(page.getByRole('table', { name: 'Audit log' }).getByText('customer.suppression_lift').first()).toBeVisible();
+    // The refused first try is the 409 the form answered with the lift.
+    expect(unexpected(errors, [/status of 409 \(Conflict\) \(http:[^)]*\/api\/customers\)$/])).toEqual([]);
+  });
+}

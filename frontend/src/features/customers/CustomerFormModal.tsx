@@ -98,7 +98,7 @@ function CustomerForm({
             {isAdmin ? (
               <Stack gap="xs" align="flex-start">
                 <span>
-                  Their data was erased at their request, and their email is kept off the list. Lift that only if
+                  Their data was erased at their request, and their email may not be stored again. Lift that only if
                   they have asked to be a customer again; the lifting is written to the audit log.
                 </span>
                 <Button size="xs" color="yellow" variant="outline" onClick={liftAndSave} loading={lift.isPending}>
