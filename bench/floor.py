@@ -861,9 +861,13 @@ async def inventory_stats(request: Request, _: CurrentUser) -> Response:
         "sum(CASE WHEN stock > 0 AND stock <= low_stock_threshold THEN 1 ELSE 0 END) AS low, "
         "sum(CASE WHEN stock <= 0 THEN 1 ELSE 0 END) AS out FROM products GROUP BY category ORDER BY category"
     )
+    # Out, low, or in stock but running out before the lead time (a critical forecast); most urgent first: out,
+    # then the fewest days of cover (none after those with one), the least stock per unit of threshold, ...
     alerts = await raw.fetch(
-        f"SELECT {PRODUCT_COLUMNS} FROM products WHERE stock <= low_stock_threshold ORDER BY stock > 0, "
-        "coalesce(stock * 1.0 / nullif(low_stock_threshold, 0), 0), stock, name, id LIMIT 50"
+        "SELECT p.id FROM products p LEFT JOIN product_forecasts f ON f.product_id = p.id "
+        "WHERE p.stock <= p.low_stock_threshold OR f.need_rank = 4 ORDER BY p.stock > 0, "
+        "f.days_of_cover IS NULL, f.days_of_cover, coalesce(p.stock * 1.0 / nullif(p.low_stock_threshold, 0), 0), "
+        "p.stock, p.name, p.id LIMIT 50"
     )
     return _answer(
         {

@@ -51,8 +51,8 @@ async def list_products(
 
 
 @router.get("/stats", response_model=InventoryStats, name="stats")
-async def stats(_: CurrentUser, db: ReadSession) -> InventoryStats:
-    return await service.stats(db)
+async def stats(_: CurrentUser, db: ReadSession, database: AppDatabase) -> InventoryStats:
+    return await service.stats(db, open_read=database.read_sessionmaker)
 
 
 @router.get("/forecast", response_model=ForecastSummary, name="forecast")

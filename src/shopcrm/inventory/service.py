@@ -6,7 +6,7 @@ Every change of stock writes its `stock_movements` row in the caller's transacti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from shopcrm.core.counting import capped_count
 from shopcrm.core.csv_export import csv_lines
 from shopcrm.core.errors import InvalidInput, NotFound
 from shopcrm.core.pagination import CursorCodec, Page, SortKey, keyset_page
+from shopcrm.core.side_reads import OpenRead, side_by_side
 from shopcrm.db import utcnow
 from shopcrm.inventory.advice import advise, z_score
 from shopcrm.inventory.models import (
@@ -239,17 +240,6 @@ def _figures(row: Any) -> dict[str, Any]:
     }
 
 
-async def _early_only(session: AsyncSession) -> int:
-    """Products in stock whose latest advice says they run out before their reorder lead time."""
-    found = await session.scalar(
-        select(func.count())
-        .select_from(ProductForecast)
-        .join(Product, Product.id == ProductForecast.product_id)
-        .where(ProductForecast.need_rank == int(NeedLevel.critical), _STATE_CONDITIONS[StockState.in_stock])
-    )
-    return int(found or 0)
-
-
 def alerts_count_query() -> Select[Any]:
     """How many stock alerts there are (the stats' `alerts_total`, what the dashboard shows): products out of
     stock or at or below their threshold, and those in stock that run out before their lead time. One pass
@@ -267,13 +257,62 @@ async def alerts_count(session: AsyncSession) -> int:
     return int(await session.scalar(alerts_count_query()) or 0)
 
 
-async def stats(session: AsyncSession) -> InventoryStats:
-    """Stock figures overall and per category, and the alerts (low or out), most urgent first."""
-    per_category = (
-        await session.execute(
-            select(Product.category, *_figures_columns()).group_by(Product.category).order_by(Product.category)
-        )
-    ).all()
+async def _per_category(session: AsyncSession) -> list[Any]:
+    """Each category's stock figures, and how many of its products are in stock but run out before their lead
+    time (`early`: a critical forecast, joined on in the same pass over the products)."""
+    critical = and_(ProductForecast.product_id == Product.id, ProductForecast.need_rank == int(NeedLevel.critical))
+    early = case((and_(ProductForecast.product_id.is_not(None), _STATE_CONDITIONS[StockState.in_stock]), 1), else_=0)
+    return list(
+        (
+            await session.execute(
+                select(Product.category, *_figures_columns(), func.coalesce(func.sum(early), 0).label("early"))
+                .outerjoin(ProductForecast, critical)
+                .group_by(Product.category)
+                .order_by(Product.category)
+            )
+        ).all()
+    )
+
+
+async def _most_urgent(session: AsyncSession) -> list[Any]:
+    """The alerts (out, low, or running out before the lead time), most urgent first, with days of cover."""
+    # "Runs out before the lead time": the latest advice is critical (fewer days of cover than the lead time at
+    # the forecast rate; the stock as of the batch, or of the last receipt or count). Stored, so an index finds
+    # those products instead of arithmetic on every product.
+    early = ProductForecast.need_rank == int(NeedLevel.critical)
+    alerting = or_(_STATE_CONDITIONS[StockState.out], _STATE_CONDITIONS[StockState.low], early)
+    cover = ProductForecast.days_of_cover
+    # Urgency: out first, then the fewest days of cover (none: after those with one), then the least stock per
+    # unit of threshold, then the fewest units, then the name.
+    ratio = func.coalesce((Product.stock * 1.0) / func.nullif(Product.low_stock_threshold, 0), 0)
+    return list(
+        (
+            await session.execute(
+                with_forecast(select(Product, cover.label("cover"), early.label("early")))
+                .where(alerting)
+                .order_by(
+                    Product.stock > 0,
+                    cover.is_(None),
+                    cover.asc(),
+                    ratio.asc(),
+                    Product.stock.asc(),
+                    Product.name.asc(),
+                    Product.id.asc(),
+                )
+                .limit(ALERTS_SHOWN)
+            )
+        ).all()
+    )
+
+
+async def stats(session: AsyncSession, *, open_read: OpenRead | None = None) -> InventoryStats:
+    """Stock figures overall and per category, and the alerts (low or out), most urgent first. With
+    `open_read` (a read session factory) the two passes over the products run at once (core/side_reads)."""
+    reads: tuple[Callable[[AsyncSession], Awaitable[Any]], ...] = (_per_category, _most_urgent)
+    found: list[Any] = (
+        [await read(session) for read in reads] if open_read is None else await side_by_side(open_read, *reads)
+    )
+    per_category, rows = found
     categories = [CategoryFigures(category=r.category, **_figures(r)) for r in per_category]
     total = StockFigures(
         products=sum(c.products for c in categories),
@@ -284,32 +323,7 @@ async def stats(session: AsyncSession) -> InventoryStats:
         low=sum(c.low for c in categories),
         out=sum(c.out for c in categories),
     )
-    # "Runs out before the lead time": the latest advice is critical (fewer days of cover than the lead time at
-    # the forecast rate; the stock as of the batch, or of the last receipt or count). Stored, so an index finds
-    # those products instead of arithmetic on every product.
-    early = ProductForecast.need_rank == int(NeedLevel.critical)
-    alerting = or_(_STATE_CONDITIONS[StockState.out], _STATE_CONDITIONS[StockState.low], early)
-    cover = ProductForecast.days_of_cover
-    # Urgency: out first, then the fewest days of cover (none: after those with one), then the least stock per
-    # unit of threshold, then the fewest units, then the name.
-    ratio = func.coalesce((Product.stock * 1.0) / func.nullif(Product.low_stock_threshold, 0), 0)
-    rows = (
-        await session.execute(
-            with_forecast(select(Product, cover.label("cover"), early.label("early")))
-            .where(alerting)
-            .order_by(
-                Product.stock > 0,
-                cover.is_(None),
-                cover.asc(),
-                ratio.asc(),
-                Product.stock.asc(),
-                Product.name.asc(),
-                Product.id.asc(),
-            )
-            .limit(ALERTS_SHOWN)
-        )
-    ).all()
-    alerts_total = total.low + total.out + await _early_only(session)
+    alerts_total = total.low + total.out + sum(int(r.early) for r in per_category)
     alerts = []
     for p, days, runs_out in rows:
         state = stock_state(p.stock, p.low_stock_threshold)
