@@ -26,7 +26,6 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from shopcrm.core.engines import Capabilities, capabilities_of
 from shopcrm.customers.models import Customer
@@ -106,7 +105,7 @@ async def rule_counts(session: AsyncSession, group: Group, ctx: Context) -> tupl
 class PreviewRows:
     count: int
     rule_counts: list[tuple[int, int]]
-    customers: list[Customer]
+    customers: list[Any]  # rows with the customers table's columns, by name
 
 
 async def preview(
@@ -144,15 +143,16 @@ async def preview(
         .limit(limit)
         .subquery("page")
     )
-    member = aliased(Customer, page, name="member")
+    # The page's columns as plain rows, not ORM objects: 25 customers built into entities and tracked by the
+    # session cost more than the statement on a narrow window (a 30-day preview's whole answer is ~10 ms).
     statement = (
-        select(member, counts)
+        select(*page.c, counts)
         .select_from(counts.outerjoin(page, true()))
         .order_by(page.c.created_at.desc(), page.c.id.desc())
     )
     rows = (await session.execute(statement)).all()
     count, per_rule = plan.read(rows[0])
-    return PreviewRows(count, per_rule, [row[0] for row in rows if row[0] is not None])
+    return PreviewRows(count, per_rule, [row for row in rows if row.id is not None])
 
 
 IdRange = tuple[int, int] | None  # customer ids [low, high), or all
