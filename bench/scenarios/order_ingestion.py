@@ -30,12 +30,14 @@ import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
 
 from bench.http import KeepAliveClient, free_port, make_token
 from bench.scenarios import BenchContext, Load, LoadRun, load
+from shopcrm.analytics.rollup import rebuild_days, refresh_periods
 from shopcrm.orders.models import UNCOUNTED_SQL
 from shopcrm.orders.queries import INGEST_POSTGRESQL
 
@@ -366,6 +368,15 @@ class Ingestion:
                         [at for _, at in rows],
                     )
             await raw.execute("DELETE FROM api_tokens WHERE name = $1", self.token_name)
+        # Its orders were rolled up with their day's figures, and a deleted order leaves no status event for the
+        # rollup to notice: the days they were placed on are rebuilt from what is left (the product never
+        # deletes an order; only this undo does).
+        tz = ZoneInfo(self.ctx.settings.store_timezone)
+        today = dt.datetime.now(tz).date()
+        days = [today - dt.timedelta(days=1), today]
+        async with self.ctx.database.transaction() as session:
+            await rebuild_days(session, days, tz)
+            await refresh_periods(session, today=today, rebuilt=days)
         # The run updated the same product and customer rows thousands of times and deleted its orders;
         # without autovacuum (off on the benchmark machine) those dead rows would slow every later run.
         await raw.execute("VACUUM (ANALYZE) products, customers, orders, order_items, order_status_events")
