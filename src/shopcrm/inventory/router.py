@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import StreamingResponse
 
 from shopcrm.auth.deps import CurrentUser, WriterUser
 from shopcrm.core.csv_response import CSV_RESPONSES, streamed_csv
-from shopcrm.core.deps import AppSettings, Cursors, DbSession, ReadSession, get_database
+from shopcrm.core.deps import AppDatabase, AppSettings, Cursors, DbSession, ReadSession
 from shopcrm.core.params import IdPath
-from shopcrm.db import Database
 from shopcrm.inventory import service
 from shopcrm.inventory.schemas import (
     AdjustmentIn,
@@ -31,8 +30,6 @@ from shopcrm.inventory.schemas import (
 
 router = APIRouter(prefix="/api/inventory", tags=["inventory"])
 csv_router = APIRouter(tags=["inventory"])
-
-AppDatabase = Annotated[Database, Depends(get_database)]
 
 
 @router.get("", response_model=InventoryPage, name="list")
