@@ -55,6 +55,12 @@ function CustomerForm({
     setSuppressed(isSuppressedEmail(error) ? values.email : null);
   };
 
+  const save = () => {
+    const body = toCustomerBody(values);
+    if (customer === null) create.mutate(body, { onSuccess: onDone, onError });
+    else update.mutate({ id: customer.id, body }, { onSuccess: onDone, onError });
+  };
+
   const liftAndSave = () => {
     if (suppressed === null) return;
     lift.mutate(
@@ -63,9 +69,7 @@ function CustomerForm({
         onSuccess: () => {
           setSuppressed(null);
           setErrors((e) => ({ ...e, email: undefined }));
-          const body = toCustomerBody(values);
-          if (customer === null) create.mutate(body, { onSuccess: onDone, onError });
-          else update.mutate({ id: customer.id, body }, { onSuccess: onDone, onError });
+          save();
         },
         onError: (error) => {
           setFormMessage(error.message);
@@ -80,9 +84,7 @@ function CustomerForm({
     setErrors(found);
     setFormMessage(null);
     if (Object.values(found).some(Boolean)) return;
-    const body = toCustomerBody(values);
-    if (customer === null) create.mutate(body, { onSuccess: onDone, onError });
-    else update.mutate({ id: customer.id, body }, { onSuccess: onDone, onError });
+    save();
   };
 
   return (
