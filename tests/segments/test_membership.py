@@ -4,6 +4,7 @@ members, changes, CSV and each customer's segments."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -242,3 +243,69 @@ async def test_a_first_count_in_slices_of_customer_ids_is_exact(
     assert later is not None
     assert (later.joined, later.left, later.member_count) == (1, 1, len(rich))
     assert await _members(database, sid) == (rich - {customers[0].id}) | {customers[1].id}
+
+
+async def test_due_segments_are_refreshed_side_by_side_on_postgresql_one_at_a_time_on_sqlite(
+    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """The worker refreshes up to `segment_refresh_concurrency` due segments at once, each in its own
+    transaction, on PostgreSQL; SQLite's one writer takes them one at a time. Either way every segment's
+    members are exact and the results come back in the due order."""
+    spends = [Decimal(s) for s in ("50", "150", "250", "350", "450")]
+    customers = [await make_customer(database, total_spend=s, total_orders=1) for s in spends]
+    floors = (100, 200, 300, 400)
+    sids = [
+        await _segment(app_client, writer, f"Over {f}", [{"field": "total_spend", "operator": ">", "value": f}])
+        for f in floors
+    ]
+    in_flight = peak = 0
+    real_refresh_in = jobs.refresh_in
+
+    async def counted(*args, **kwargs):
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            await asyncio.sleep(0.05)  # long enough for a second refresh to start, if one may
+            return await real_refresh_in(*args, **kwargs)
+        finally:
+            in_flight -= 1
+
+    monkeypatch.setattr(jobs, "refresh_in", counted)
+    wide = settings.model_copy(update={"segment_refresh_concurrency": 2})
+    done = await jobs.refresh_due(database, settings=wide, now=NOW)
+    assert [r.segment_id for r in done] == sids
+    assert peak == (1 if capabilities_of(database.engine).embedded else 2)
+    for sid, floor in zip(sids, floors, strict=True):
+        assert await _members(database, sid) == {c.id for c in customers if c.total_spend > floor}
+
+
+async def test_a_segment_everyone_left_takes_joiners_again(
+    app_client: httpx.AsyncClient, writer, database: Database, settings: Settings
+):
+    """A refresh of a segment with no stored members writes only joiners (nobody can leave); after everyone
+    left, the next joiner is stored with its event and nobody else is touched."""
+    first_buyer = await make_customer(
+        database, total_orders=1, first_order_at=NOW - dt.timedelta(days=5), last_order_at=NOW - dt.timedelta(days=5)
+    )
+    later_buyer = await make_customer(database)
+    sid = await _segment(
+        app_client, writer, "Ordered this week", [{"field": "last_order_at", "operator": "inLastDays", "value": 7}]
+    )
+    await jobs.refresh_segment(database, sid, settings=settings, now=NOW)
+    gone = await jobs.refresh_segment(database, sid, settings=settings, now=NOW + dt.timedelta(days=3))
+    assert gone is not None
+    assert (gone.joined, gone.left, gone.member_count) == (0, 1, 0)
+    async with database.transaction() as session:
+        await session.execute(
+            update(Customer).where(Customer.id == later_buyer.id).values(total_orders=1, last_order_at=NOW)
+        )
+    back = await jobs.refresh_segment(database, sid, settings=settings, now=NOW + dt.timedelta(days=4))
+    assert back is not None
+    assert (back.joined, back.left, back.member_count) == (1, 0, 1)
+    assert await _members(database, sid) == {later_buyer.id}
+    assert await _events(database, sid) == [
+        (first_buyer.id, "joined"),
+        (first_buyer.id, "left"),
+        (later_buyer.id, "joined"),
+    ]

@@ -10,7 +10,8 @@ a customer is never stored without its event nor the other way round; then the s
 
 Which process refreshes: on PostgreSQL any number of `shopcrm worker` processes run the loop; each refresh
 first takes a transaction-scoped advisory lock on the segment without waiting and skips the segment when
-another process holds it, then re-reads whether the segment is still due. On SQLite (one file, one writer)
+another process holds it, then re-reads whether the segment is still due. Each process refreshes up to
+`SHOPCRM_SEGMENT_REFRESH_CONCURRENCY` segments at a time, each on its own connection and transaction. On SQLite (one file, one writer)
 `shopcrm serve` runs the same loop in-process (main.py's lifespan), so `make run` stays one command.
 
 A segment is due when it has not been counted since its rules changed (`counted_at` NULL: saving a segment
@@ -194,9 +195,13 @@ async def refresh_in(
         await session.execute(text(caps.plan_for_values))
     members = members_query(group, context(settings, now))
     left = joined = 0
+    # No stored members (the first count, or every customer left last time): nobody can leave, and the
+    # leavers' delete, a read of every joiner's event, is skipped (0.2 s per 400,000 joiners, measured).
+    stored_any = bool(segment.member_count)
     for ids in await _slices(session, segment, group):
-        await session.execute(queries.membership_events(segment_id, members, now, ids))
-        left += (await session.execute(queries.remove_leavers(segment_id, now, ids))).rowcount  # type: ignore[attr-defined]
+        await session.execute(queries.membership_events(segment_id, members, now, ids, stored_any=stored_any))
+        if stored_any:
+            left += (await session.execute(queries.remove_leavers(segment_id, now, ids))).rowcount  # type: ignore[attr-defined]
         joined += (await session.execute(queries.add_joiners(segment_id, now, ids))).rowcount  # type: ignore[attr-defined]
     # The stored members were exactly the last count's (0 before the first refresh).
     count = (segment.member_count or 0) + int(joined) - int(left)
@@ -227,36 +232,53 @@ async def refresh_segment(
 async def refresh_due(
     database: Database, *, settings: Settings, now: dt.datetime | None = None, interval_s: float | None = None
 ) -> list[Refreshed]:
-    """Refresh every due segment, each in its own transaction (a slow one does not hold the others); one that
-    fails is recorded on the segment (`last_error`, `failed_at`) and the others go on."""
+    """Refresh every due segment, each in its own transaction (a slow one does not hold the others), up to
+    `segment_refresh_concurrency` at a time on PostgreSQL (one at a time on SQLite); one that fails is
+    recorded on the segment (`last_error`, `failed_at`) and the others go on. Returns the refreshed ones in
+    the order they were due (never-counted first)."""
     interval = settings.segment_refresh_seconds if interval_s is None else interval_s
     moment = now or utcnow()
     async with database.read_sessionmaker() as read:
         ids = await due_segments(read, now=moment, interval_s=interval)
         await read.rollback()
-    done = []
-    for segment_id in ids:
-        started = now or utcnow()
-        try:
-            async with database.transaction() as session:
-                result = await refresh_in(
-                    session, segment_id, settings=settings, now=started, only_if_due_within=interval
-                )
-        except (InvalidTree, DBAPIError) as exc:
-            # Recorded on the segment; the other segments are still refreshed.
-            await record_failure(database, segment_id, exc, settings=settings, at=started)
-            continue
-        if result is not None:
-            done.append(result)
-            log.info(
-                "segment %d refreshed: %d members, %d joined, %d left, %d ms",
-                result.segment_id,
-                result.member_count,
-                result.joined,
-                result.left,
-                result.count_ms,
+    width = 1 if capabilities_of(database.engine).embedded else settings.segment_refresh_concurrency
+    gate = asyncio.Semaphore(width)
+
+    async def one(segment_id: int) -> Refreshed | None:
+        async with gate:  # waiters are let in first come, first served: the due order holds
+            return await _refresh_due_one(database, segment_id, settings=settings, now=now, interval_s=interval)
+
+    # Every due segment gets its turn even when one raises something unforeseen; that is raised afterwards.
+    outcomes = await asyncio.gather(*(one(segment_id) for segment_id in ids), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return [outcome for outcome in outcomes if isinstance(outcome, Refreshed)]
+
+
+async def _refresh_due_one(
+    database: Database, segment_id: int, *, settings: Settings, now: dt.datetime | None, interval_s: float
+) -> Refreshed | None:
+    started = now or utcnow()
+    try:
+        async with database.transaction() as session:
+            result = await refresh_in(
+                session, segment_id, settings=settings, now=started, only_if_due_within=interval_s
             )
-    return done
+    except (InvalidTree, DBAPIError) as exc:
+        # Recorded on the segment; the other segments are still refreshed.
+        await record_failure(database, segment_id, exc, settings=settings, at=started)
+        return None
+    if result is not None:
+        log.info(
+            "segment %d refreshed: %d members, %d joined, %d left, %d ms",
+            result.segment_id,
+            result.member_count,
+            result.joined,
+            result.left,
+            result.count_ms,
+        )
+    return result
 
 
 class SegmentRefresher:

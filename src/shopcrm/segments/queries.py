@@ -162,12 +162,21 @@ def _in_range(column: Any, ids: IdRange) -> list[ColumnElement[bool]]:
     return [] if ids is None else [column >= ids[0], column < ids[1]]
 
 
-def membership_events(segment_id: int, members: Select[Any], at: dt.datetime, ids: IdRange = None) -> Insert:
+def membership_events(
+    segment_id: int, members: Select[Any], at: dt.datetime, ids: IdRange = None, *, stored_any: bool = True
+) -> Insert:
     """Write a 'joined' event for every customer the new member set has and the stored one has not, and a
     'left' event for every stored member it has not. The rules are evaluated once, and the two sets meet in
     a FULL JOIN: a hash join, linear however large they are (`NOT IN (subquery)` turns into a search per row
-    once a set outgrows work_mem, about 100,000 ids). `ids`: only the customers of that id range."""
+    once a set outgrows work_mem, about 100,000 ids). `ids`: only the customers of that id range.
+    `stored_any=False` (the segment has no members yet): every new member joins, with no join at all."""
     new = members.where(*_in_range(Customer.id, ids)).subquery("new_members")
+    columns = ["segment_id", "customer_id", "kind", "at"]
+    if not stored_any:
+        return insert(SegmentMembershipEvent).from_select(
+            columns,
+            select(literal(segment_id), new.c.id, literal("joined"), literal(at, SegmentMember.joined_at.type)),
+        )
     stored = (
         select(SegmentMember.customer_id)
         .where(SegmentMember.segment_id == segment_id, *_in_range(SegmentMember.customer_id, ids))
@@ -175,7 +184,7 @@ def membership_events(segment_id: int, members: Select[Any], at: dt.datetime, id
     )
     diff = new.join(stored, stored.c.customer_id == new.c.id, full=True)
     return insert(SegmentMembershipEvent).from_select(
-        ["segment_id", "customer_id", "kind", "at"],
+        columns,
         select(
             literal(segment_id),
             func.coalesce(new.c.id, stored.c.customer_id),
