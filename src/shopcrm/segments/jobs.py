@@ -11,8 +11,9 @@ a customer is never stored without its event nor the other way round; then the s
 Which process refreshes: on PostgreSQL any number of `shopcrm worker` processes run the loop; each refresh
 first takes a transaction-scoped advisory lock on the segment without waiting and skips the segment when
 another process holds it, then re-reads whether the segment is still due. Each process refreshes up to
-`SHOPCRM_SEGMENT_REFRESH_CONCURRENCY` segments at a time, each on its own connection and transaction. On SQLite (one file, one writer)
-`shopcrm serve` runs the same loop in-process (main.py's lifespan), so `make run` stays one command.
+`SHOPCRM_SEGMENT_REFRESH_CONCURRENCY` segments at a time, each on its own connection and transaction. On
+SQLite (one file, one writer) `shopcrm serve` runs the same loop in-process (main.py's lifespan), one segment
+at a time, so `make run` stays one command.
 
 A segment is due when it has not been counted since its rules changed (`counted_at` NULL: saving a segment
 clears it) or its count is older than `SHOPCRM_SEGMENT_REFRESH_SECONDS` (rules such as "no order in 90
