@@ -141,6 +141,10 @@ test('build a two-group segment, watch its counts, save, reopen unchanged, and a
   await expect(page.getByTestId('segment-counted')).toContainText(`${both.toLocaleString('en-US')} at the last refresh`, {
     timeout: 75_000,
   });
+  // Its first refresh: every member joined, and the joined/left lists say so without a reload.
+  const changes = page.getByRole('region', { name: 'Joined and left' });
+  await expect(changes.getByText(`Joined (${both.toLocaleString('en-US')})`).first()).toBeVisible();
+  await expect(changes.getByText(/^Last refresh \(/)).toBeVisible();
 
   await expectAccessible(page, 'Segment with its members');
 

@@ -113,7 +113,8 @@ function SegmentView({ state, update }: { state: SegmentsPageState; update: Upda
         </Anchor>
       </Alert>
     );
-  } else if (id !== null && segment.isError) {
+  } else if (id !== null && segment.isError && segment.data === undefined) {
+    // Only when there is nothing to show: a failed background refetch keeps the page (and unsaved edits).
     body = (
       <QueryError
         title="Could not load the segment"
@@ -153,7 +154,7 @@ function SegmentView({ state, update }: { state: SegmentsPageState; update: Upda
           assistant={undefined}
         />
         {saved !== null && <Members segment={saved} state={state} update={update} compact={below} />}
-        {saved !== null && <SegmentChangesView segmentId={saved.id} customerHref={customerHref} />}
+        {saved !== null && <SegmentChangesView segmentId={saved.id} countedAt={saved.counted_at} customerHref={customerHref} />}
       </Stack>
     );
   }

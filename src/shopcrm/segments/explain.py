@@ -140,7 +140,8 @@ def _because(rule: Rule, actual: Any, passed: bool) -> str:
         target = _shown(value.value)
         if field.type is FieldType.bought:
             verb = "bought" if rule.op in (Op.eq, Op.in_) else "never bought"
-            return f"{field.id}: {verb} {target}{window} ({actual} matching items): {'yes' if passed else 'no'}"
+            items = f"{actual} matching item" + ("" if actual == 1 else "s")
+            return f"{field.id}: {verb} {target}{window} ({items}): {'yes' if passed else 'no'}"
         return (
             f"{field.id} ({window.strip()}) {_shown(actual)} {_SYMBOL[rule.op]} {target}: {'yes' if passed else 'no'}"
         )

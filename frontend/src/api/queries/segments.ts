@@ -43,7 +43,7 @@ export const segmentKeys = {
   /** `countedAt`: the refresh the members come from (a new refresh, a new list). */
   members: (id: number, query: SegmentMembersQuery, countedAt: string | null) =>
     ['segments', 'members', id, countedAt, query] as const,
-  changes: (id: number) => ['segments', 'changes', id] as const,
+  changes: (id: number, countedAt: string | null) => ['segments', 'changes', id, countedAt] as const,
   explain: (id: number, customerId: number) => ['segments', 'explain', id, customerId] as const,
   ofCustomer: (customerId: number) => ['segments', 'of-customer', customerId] as const,
 };
@@ -97,6 +97,12 @@ const UNCOUNTED_POLL_MS = 3_000;
 const FAILED_POLL_MS = 30_000;
 
 /**
+ * A counted segment is refreshed by the worker every minute (by default): an open segment page asks
+ * again at that pace, so its members and its joined/left lists follow the refreshes.
+ */
+const COUNTED_POLL_MS = 60_000;
+
+/**
  * A segment; while it has not been counted yet, asked for again every few seconds until it has (or,
  * once a refresh has failed and the page shows why, every half minute).
  */
@@ -106,7 +112,8 @@ export function useSegment(id: number | null) {
     enabled: id !== null,
     refetchInterval: (query) => {
       const data = query.state.data;
-      if (data?.counted_at !== null) return false;
+      if (data === undefined) return false;
+      if (data.counted_at !== null) return COUNTED_POLL_MS;
       return data.last_error === null ? UNCOUNTED_POLL_MS : FAILED_POLL_MS;
     },
   });
@@ -156,10 +163,15 @@ export function useSegmentMembers(id: number | null, query: SegmentMembersQuery,
   });
 }
 
-export function useSegmentChanges(id: number | null) {
+/**
+ * Who joined and left at the segment's last refresh and lately. Keyed by the refresh (`countedAt`, from
+ * the segment itself): when a refresh lands, the lists are asked for again, as the members are.
+ */
+export function useSegmentChanges(id: number | null, countedAt: string | null) {
   return useQuery(
     queryOptions<SegmentChanges, ApiError>({
-      queryKey: segmentKeys.changes(id ?? 0),
+      queryKey: segmentKeys.changes(id ?? 0, countedAt),
+      placeholderData: keepPreviousData,
       queryFn: async ({ signal }) => {
         const { data } = await segmentsChanges({ path: { segment_id: id ?? 0 }, signal, throwOnError: true });
         return data;

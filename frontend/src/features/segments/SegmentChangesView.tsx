@@ -115,12 +115,15 @@ function ChangeSetView({
 /** Who joined and who left a segment: at its last refresh, and over the last day, each with why. */
 export function SegmentChangesView({
   segmentId,
+  countedAt,
   customerHref,
 }: {
   segmentId: number;
+  /** The segment's last refresh: the lists are read again when it moves. */
+  countedAt: string | null;
   customerHref: (customerId: number) => string;
 }) {
-  const query = useSegmentChanges(segmentId);
+  const query = useSegmentChanges(segmentId, countedAt);
   let body;
   if (query.data !== undefined) {
     body = (
