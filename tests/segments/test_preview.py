@@ -188,3 +188,34 @@ async def test_a_reader_may_preview_but_not_save(app_client: httpx.AsyncClient, 
     assert saved.status_code == 403
     anonymous = await app_client.post("/api/segments/preview", json={"rules": tree})
     assert anonymous.status_code == 401
+
+
+async def test_a_built_statement_reused_later_answers_for_its_own_instant(
+    database: Database, settings: Settings, shop: dict[str, int]
+):
+    """The preview's statement is built once per tree and reused; each run binds its own instants. Moving the
+    clock changes every relative rule's answer: c1's Shoes order (5 days ago) leaves the 30-day window 26
+    days on, c2's Home order (10 days ago) after 21, and c4's last order is 200 days old."""
+    tree = {
+        "combinator": "or",
+        "rules": [
+            _r("bought_category", "=", {"days": 30, "value": "Shoes"}),
+            _r("orders_in_last_days", ">=", {"days": 30, "value": 1}),
+            _r("days_since_last_order", ">=", 230),
+        ],
+    }
+    group = parse_tree(tree, loc=["tree"])
+    answers = []
+    for days_on in (0, 22, 27, 31):
+        async with database.sessionmaker() as session:
+            shown = await queries.preview(session, group, context(settings, NOW + dt.timedelta(days=days_on)), limit=25)
+        answers.append((shown.rule_counts, sorted(c.id for c in shown.customers)))
+    key = queries.preview_statement(group, context(settings, NOW), limit=25, array_parameters=False)
+    assert key.instants == ("segment_now_0d", "segment_now_230d", "segment_now_30d")
+    # `days_since_last_order` matches nobody here (the fixture leaves `last_order_at` unset): it adds an instant.
+    assert answers == [
+        ([(1, 1), (2, 2), (0, 2)], sorted([shop["c1"], shop["c2"]])),
+        ([(1, 1), (1, 1), (0, 1)], [shop["c1"]]),
+        ([(0, 0), (0, 0), (0, 0)], []),
+        ([(0, 0), (0, 0), (0, 0)], []),
+    ]

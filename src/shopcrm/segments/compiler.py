@@ -20,7 +20,10 @@ How each kind of rule is written, so the database answers it the way an expert w
   that can be missing, `col IS NULL OR NOT (test)`. So no NULL ever leaks through a NOT and drops customers
   by accident (segments/fields.py states the rules).
 
-`now` is a parameter: relative rules ("in the last 30 days") are evaluated at that instant.
+`now` is a parameter: relative rules ("in the last 30 days") are evaluated at that instant. Every instant
+derived from it is a named parameter (`Context.instant`: `segment_now_30d` is now minus 30 days), so a
+statement built once can run again at a later instant with those values alone bound anew (the preview's
+statement cache, segments/queries.py).
 
 A statement that tests the same behaviour rule in several places (the preview's counts and its first page,
 segments/queries.py) gives the context a `SharedSets`: each rule's customer set is then one MATERIALIZED CTE,
@@ -30,17 +33,19 @@ computed once per statement however often the statement refers to it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     CTE,
+    BindParameter,
     ColumnElement,
     Numeric,
     Select,
     and_,
+    bindparam,
     false,
     func,
     literal,
@@ -112,6 +117,19 @@ class SharedSets:
         return customers
 
 
+INSTANT_PREFIX = "segment_now_"
+_INSTANT_TYPE = Customer.last_order_at.type  # the stored times' type (naive UTC text on SQLite)
+
+
+def instant_name(days_ago: int) -> str:
+    return f"{INSTANT_PREFIX}{days_ago}d"
+
+
+def instant_values(names: Iterable[str], now: dt.datetime) -> dict[str, dt.datetime]:
+    """The values of the named instants (`instant_name`) at `now`."""
+    return {name: now - dt.timedelta(days=int(name[len(INSTANT_PREFIX) : -1])) for name in names}
+
+
 @dataclass(frozen=True)
 class Context:
     """What a compilation depends on besides the tree: the instant "now", the tier floors (lower bounds
@@ -120,6 +138,10 @@ class Context:
     now: dt.datetime
     tier_floors: tuple[Decimal, Decimal, Decimal, Decimal]
     sets: SharedSets | None = field(default=None, compare=False)
+
+    def instant(self, days_ago: int = 0) -> BindParameter[dt.datetime]:
+        """`now` minus whole days, as the named parameter `instant_names` lists."""
+        return bindparam(instant_name(days_ago), self.now - dt.timedelta(days=days_ago), type_=_INSTANT_TYPE)
 
     def tier_range(self, tier: str) -> tuple[Decimal, Decimal | None]:
         i = TIERS.index(tier)
@@ -256,7 +278,7 @@ def _ordered(expr: Any, op: Op, value: Any, *, convert: Callable[[Any], Any] | N
 def _time(column: Any, op: Op, value: Any, ctx: Context) -> ColumnElement[bool]:
     """Times against a whole UTC day ([start, end)) or an instant; `inLastDays` is (now - N days, now]."""
     if op is Op.in_last_days:
-        return and_(column >= ctx.now - dt.timedelta(days=value), column <= ctx.now)
+        return and_(column >= ctx.instant(value), column <= ctx.instant())
     if op is Op.between:
         low, high = value
         return and_(column >= low.start, _at_or_before(column, high))
@@ -280,13 +302,12 @@ def _days_since(op: Op, value: Any, ctx: Context) -> ColumnElement[bool]:
     """Whole days since the last order, floor((now - last_order_at) / 1 day), as a range on last_order_at:
     days >= d  <=>  last_order_at <= now - d days."""
     col = Customer.last_order_at
-    now = ctx.now
 
     def at_least(d: int) -> ColumnElement[bool]:
-        return col <= now - dt.timedelta(days=d)
+        return col <= ctx.instant(d)
 
     def below(d: int) -> ColumnElement[bool]:
-        return col > now - dt.timedelta(days=d)
+        return col > ctx.instant(d)
 
     if op is Op.between:
         low, high = value
@@ -301,8 +322,8 @@ def _days_since(op: Op, value: Any, ctx: Context) -> ColumnElement[bool]:
     }[op]()
 
 
-def window_start(ctx: Context, days: int) -> dt.datetime:
-    return ctx.now - dt.timedelta(days=days)
+def window_start(ctx: Context, days: int) -> BindParameter[dt.datetime]:
+    return ctx.instant(days)
 
 
 def _window(rule: Rule, op: Op, ctx: Context) -> ColumnElement[bool]:
@@ -315,7 +336,7 @@ def _window_set(rule: Rule, op: Op, ctx: Context) -> tuple[Select[Any], bool]:
     """The customers (distinct ids) whose window passes, or (complement True) those whose window fails while
     customers with no order in it pass: then the rule is "not in" the set."""
     window: Window = rule.value
-    in_window = and_(Order.placed_at >= window_start(ctx, window.days or 0), Order.placed_at <= ctx.now, COUNTED)
+    in_window = and_(Order.placed_at >= window_start(ctx, window.days or 0), Order.placed_at <= ctx.instant(), COUNTED)
     if rule.field.type is FieldType.window_count:
         measure: Any = func.count()
 
@@ -409,7 +430,7 @@ def _bought_set(rule: Rule, ctx: Context) -> Select[Any]:
     names = list(window.value)
     conditions: list[ColumnElement[bool]] = [key.in_(names) if len(names) > 1 else key == names[0], COUNTED]
     if window.days is not None:
-        conditions += [Order.placed_at >= window_start(ctx, window.days), Order.placed_at <= ctx.now]
+        conditions += [Order.placed_at >= window_start(ctx, window.days), Order.placed_at <= ctx.instant()]
     return (
         select(OrderItem.customer_id)
         .join(Product, Product.id == OrderItem.product_id)

@@ -72,7 +72,7 @@ def _actual_expr(rule: Rule, ctx: Context) -> ColumnElement[Any]:
             .where(
                 Order.customer_id == Customer.id,
                 Order.placed_at >= window_start(ctx, window.days or 0),
-                Order.placed_at <= ctx.now,
+                Order.placed_at <= ctx.instant(),
                 COUNTED,
             )
             .scalar_subquery()
@@ -81,7 +81,7 @@ def _actual_expr(rule: Rule, ctx: Context) -> ColumnElement[Any]:
     key = Product.category if field.id == "bought_category" else Product.sku
     conditions = [OrderItem.customer_id == Customer.id, key.in_(list(window.value)), COUNTED]
     if window.days is not None:
-        conditions += [Order.placed_at >= window_start(ctx, window.days), Order.placed_at <= ctx.now]
+        conditions += [Order.placed_at >= window_start(ctx, window.days), Order.placed_at <= ctx.instant()]
     return (
         select(func.count())
         .select_from(OrderItem)
