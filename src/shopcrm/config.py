@@ -102,8 +102,8 @@ class Settings(BaseSettings):
     segment_refresh_seconds: int = Field(default=60, ge=0)
     # How many due segments one process refreshes at a time on PostgreSQL, each in its own transaction on its
     # own connection: a refresh keeps one database core busy (its inserts and index entries), so on the
-    # 2-core machine two at a time took the ten bench segments' first count from ~15 s to ~9 s. SQLite has one
-    # writer, so there it is always 1.
+    # 2-core machine two at a time took the ten bench segments' first count from 15.0 s to 10.9 s. SQLite has
+    # one writer, so there it is always 1.
     segment_refresh_concurrency: int = Field(default=2, ge=1, le=16)
     # The store's time zone (IANA name): the dashboard's days begin and end at its midnight.
     store_timezone: str = "UTC"

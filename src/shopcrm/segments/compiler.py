@@ -140,7 +140,7 @@ class Context:
     sets: SharedSets | None = field(default=None, compare=False)
 
     def instant(self, days_ago: int = 0) -> BindParameter[dt.datetime]:
-        """`now` minus whole days, as the named parameter `instant_names` lists."""
+        """`now` minus whole days, as a parameter named by `instant_name` (`instant_values` binds it anew)."""
         return bindparam(instant_name(days_ago), self.now - dt.timedelta(days=days_ago), type_=_INSTANT_TYPE)
 
     def tier_range(self, tier: str) -> tuple[Decimal, Decimal | None]:
