@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopcrm.auth.models import Role
 from shopcrm.config import Settings
@@ -195,7 +195,12 @@ async def test_a_built_statement_reused_later_answers_for_its_own_instant(
 ):
     """The preview's statement is built once per tree and reused; each run binds its own instants. Moving the
     clock changes every relative rule's answer: c1's Shoes order (5 days ago) leaves the 30-day window 26
-    days on, c2's Home order (10 days ago) after 21, and c4's last order is 200 days old."""
+    days on, c2's Home order (10 days ago) after 21, and c4's last order (200 days ago) is 230 days old 30
+    days on."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(Customer).where(Customer.id == shop["c4"]).values(last_order_at=NOW - dt.timedelta(days=200))
+        )
     tree = {
         "combinator": "or",
         "rules": [
@@ -210,12 +215,11 @@ async def test_a_built_statement_reused_later_answers_for_its_own_instant(
         async with database.sessionmaker() as session:
             shown = await queries.preview(session, group, context(settings, NOW + dt.timedelta(days=days_on)), limit=25)
         answers.append((shown.rule_counts, sorted(c.id for c in shown.customers)))
-    key = queries.preview_statement(group, context(settings, NOW), limit=25, array_parameters=False)
-    assert key.instants == ("segment_now_0d", "segment_now_230d", "segment_now_30d")
-    # `days_since_last_order` matches nobody here (the fixture leaves `last_order_at` unset): it adds an instant.
+    built = queries.preview_statement(group, context(settings, NOW), limit=25, array_parameters=False)
+    assert built.instants == ("segment_now_0d", "segment_now_230d", "segment_now_30d")
     assert answers == [
         ([(1, 1), (2, 2), (0, 2)], sorted([shop["c1"], shop["c2"]])),
         ([(1, 1), (1, 1), (0, 1)], [shop["c1"]]),
         ([(0, 0), (0, 0), (0, 0)], []),
-        ([(0, 0), (0, 0), (0, 0)], []),
+        ([(0, 0), (0, 0), (1, 1)], [shop["c4"]]),
     ]
